@@ -1,4 +1,27 @@
-using TorchSharp;
-Farcluss.Runtime.NativeLibTorch.EnsureLoadable();
-var t = torch.ones(3);
-Console.WriteLine(t.sum().item<float>());
+using System.CommandLine;
+using Farcluss;
+using Farcluss.Cli;
+using Farcluss.Runtime;
+
+// The `farcluss` command-line tool. Every command is a thin layer over the library.
+NativeLibTorch.EnsureLoadable();
+var root = new RootCommand(
+    "FARCLUSS course kit: semi-supervised semantic segmentation with fuzzy pseudo-labels, uncertainty weighting, " +
+    "class rebalancing and prototype contrast, on TorchSharp. Start with `farcluss compare`.")
+{
+    DataCommands.Create(),
+    TrainCommands.Train(),
+    TrainCommands.Eval(),
+    TrainCommands.Compare(),
+    TrainCommands.Ablate(),
+    BenchCommand.Create(),
+};
+try
+{
+    return root.Parse(args).Invoke();
+}
+catch (KitException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}

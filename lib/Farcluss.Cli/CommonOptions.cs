@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Farcluss;
+using Farcluss.Config;
+
+namespace Farcluss.Cli;
+
+/// <summary>Options shared by the training commands, and how they turn into a <see cref="TrainingConfig"/>.</summary>
+sealed class CommonOptions
+{
+    public readonly Option<string> Preset = new("--preset")
+    {
+        Description = "Named configuration: workshop (CPU, minutes), smoke (seconds, for CI), gpu-voc (ResNet-101 on Pascal VOC, one GPU).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FARCLUSS_SMOKE") == "1" ? "smoke" : "workshop",
+    };
+    public readonly Option<FileInfo?> Config = new("--config")
+    {
+        Description = "JSON file (snake_case keys) laid over the preset; an unknown key is an error. See configs/ for examples.",
+    };
+    public readonly Option<int?> Steps = new("--steps") { Description = "Override the number of optimizer steps." };
+    public readonly Option<string> Device = new("--device")
+    {
+        Description = "auto (CUDA when present, else CPU), cpu or cuda.", DefaultValueFactory = _ => "auto",
+    };
+    public readonly Option<string?> DataRoot = new("--data")
+    {
+        Description = "Folder with the MNIST IDX files (default: $FARCLUSS_DATA/mnist or data/mnist in the repository).",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Preset);
+        command.Options.Add(Config);
+        command.Options.Add(Steps);
+        command.Options.Add(Device);
+        command.Options.Add(DataRoot);
+    }
+
+    public TrainingConfig Build(ParseResult result)
+    {
+        var config = Presets.Get(result.GetValue(Preset)!);
+        var file = result.GetValue(Config);
+        if (file is not null) config = ConfigFile.Load(file.FullName, config);
+        if (result.GetValue(Steps) is int steps) config = config with { Steps = steps };
+        config = config with { Device = result.GetValue(Device)! };
+        if (result.GetValue(DataRoot) is string root) config = config with { Data = config.Data with { Root = root } };
+        return config;
+    }
+
+    public static string RepositoryRoot =>
+        Environment.GetEnvironmentVariable("FARCLUSS_HOME") is { Length: > 0 } home ? home : Directory.GetCurrentDirectory();
+}

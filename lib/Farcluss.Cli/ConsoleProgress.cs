@@ -1,0 +1,52 @@
+using Farcluss.Training;
+using Spectre.Console;
+
+namespace Farcluss.Cli;
+
+/// <summary>
+/// One updating progress line on a terminal; when output is redirected (CI, logs), a plain line
+/// every 10% instead of a flood.
+/// </summary>
+sealed class ConsoleProgress
+{
+    readonly string _label;
+    int _lastDecile = -1;
+    readonly bool _interactive = !Console.IsErrorRedirected;
+
+    public ConsoleProgress(string label) => _label = label;
+
+    public void Report(TrainingProgress p)
+    {
+        if (p.Phase.StartsWith("step ", StringComparison.Ordinal)) { Console.Error.WriteLine($"\n{_label}: {p.Phase}"); return; }
+        double fraction = p.TotalSteps == 0 ? 1 : (double)p.Step / p.TotalSteps;
+        if (_interactive)
+        {
+            int width = 30, filled = (int)(fraction * width);
+            var eta = TimeSpan.FromMilliseconds(p.MsPerStep * (p.TotalSteps - p.Step));
+            Console.Error.Write($"\r{_label,-28} [{new string('#', filled)}{new string('.', width - filled)}] {p.Step}/{p.TotalSteps} " +
+                                $"loss {p.Loss:F3}  {p.MsPerStep:F0} ms/step  eta {eta:mm\\:ss}  {p.Phase,-9}");
+            if (p.Phase == "evaluate") Console.Error.WriteLine();
+        }
+        else
+        {
+            int decile = (int)(fraction * 10);
+            if (decile != _lastDecile || p.Phase == "evaluate")
+            {
+                _lastDecile = decile;
+                Console.Error.WriteLine($"{_label}: step {p.Step}/{p.TotalSteps}, loss {p.Loss:F3}, {p.MsPerStep:F0} ms/step ({p.Phase})");
+            }
+        }
+    }
+}
+
+static class Tables
+{
+    public static void PrintEval(EvalResult result, IReadOnlyList<string> classNames)
+    {
+        AnsiConsole.MarkupLine($"[bold]{result.Model}[/] on {result.Split}: mIoU [bold]{100 * result.MeanIoU:F1}%[/], pixel accuracy {100 * result.PixelAccuracy:F1}%");
+        var table = new Table().AddColumn("class");
+        foreach (var name in classNames) table.AddColumn(new TableColumn(name).RightAligned());
+        table.AddRow(new[] { "IoU %" }.Concat(result.PerClassIoU.Select(v => double.IsNaN(v) ? "–" : (100 * v).ToString("F1"))).ToArray());
+        AnsiConsole.Write(table);
+    }
+}

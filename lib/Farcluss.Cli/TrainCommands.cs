@@ -1,0 +1,185 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Farcluss;
+using Farcluss.Config;
+using Farcluss.Runtime;
+using Farcluss.Training;
+using Spectre.Console;
+
+namespace Farcluss.Cli;
+
+static class TrainCommands
+{
+    public static Command Train()
+    {
+        var common = new CommonOptions();
+        var variant = new Option<string>("--variant")
+        {
+            Description = "Method setting: " + string.Join(", ", Variants.All.Select(v => v.Name)) + ".",
+            DefaultValueFactory = _ => "farcluss",
+        };
+        var seed = new Option<int>("--seed") { Description = "Seed of initialisation, data order and augmentation.", DefaultValueFactory = _ => 0 };
+        var output = new Option<string?>("--out") { Description = "Run folder for metrics.jsonl, config.json and checkpoint.bin (default runs/<variant>-s<seed>)." };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its checkpoint." };
+        var command = new Command("train", "Train one variant; writes metrics (JSON lines), the config and a checkpoint; prints test mIoU and per-class IoU.");
+        common.AddTo(command);
+        command.Options.Add(variant);
+        command.Options.Add(seed);
+        command.Options.Add(output);
+        command.Options.Add(resume);
+        command.SetAction(result =>
+        {
+            var name = result.GetValue(variant)!;
+            var config = common.Build(result) with { Method = Variants.Get(name), Seed = result.GetValue(seed) };
+            var runDirectory = result.GetValue(output) ?? Path.Combine("runs", $"{name}-s{config.Seed}");
+            Directory.CreateDirectory(runDirectory);
+            var data = LoadData(config);
+            using var trainer = new Trainer(config, data) { OnProgress = new ConsoleProgress(name).Report };
+            var checkpoint = Path.Combine(runDirectory, "checkpoint.bin");
+            if (result.GetValue(resume))
+            {
+                Checkpoint.Restore(trainer, checkpoint);
+                Console.Error.WriteLine($"resumed {checkpoint} at step {trainer.Step}");
+            }
+            File.WriteAllText(Path.Combine(runDirectory, "config.json"), ConfigFile.ToJson(config));
+            var run = trainer.Run(runDirectory);
+            Tables.PrintEval(run.TeacherTest, data.ClassNames);
+            Tables.PrintEval(run.StudentTest, data.ClassNames);
+            Console.WriteLine($"{run.MsPerStep:F0} ms/step, {run.WallSeconds:F0} s in all; metrics in {Path.Combine(runDirectory, "metrics.jsonl")}");
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Eval()
+    {
+        var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "A checkpoint.bin written by train.", Required = true };
+        var split = new Option<string>("--split") { Description = "test or validation.", DefaultValueFactory = _ => "test" };
+        var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
+        var dataRoot = new Option<string?>("--data") { Description = "Folder with the MNIST IDX files." };
+        var command = new Command("eval", "Evaluate a checkpoint's teacher: mIoU and per-class IoU from one confusion matrix over the split.")
+            { checkpoint, split, device, dataRoot };
+        command.SetAction(result =>
+        {
+            var path = result.GetValue(checkpoint)!.FullName;
+            var dev = DeviceChoice.Resolve(result.GetValue(device)!);
+            var (model, header) = Checkpoint.LoadTeacher(path, dev);
+            using var _ = model;
+            var config = ConfigFile.Parse(header.ConfigJson, new TrainingConfig(), path);
+            if (result.GetValue(dataRoot) is string root) config = config with { Data = config.Data with { Root = root } };
+            var data = LoadData(config);
+            var which = result.GetValue(split);
+            var target = which switch
+            {
+                "test" => data.Test,
+                "validation" => data.Validation ?? throw new KitException("this dataset has no validation split"),
+                _ => throw new KitException($"--split must be test or validation, got '{which}'"),
+            };
+            var eval = Farcluss.Evaluation.Evaluator.Evaluate(model, target, data.NumClasses, dev, which!, "teacher", header.Step);
+            Tables.PrintEval(eval, data.ClassNames);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The README's main job: FARCLUSS against the hard-label and supervised baselines.</summary>
+    public static Command Compare()
+    {
+        var common = new CommonOptions();
+        var variants = new Option<string>("--variants")
+        {
+            Description = "Comma-separated variants to train one after another.", DefaultValueFactory = _ => "supervised,hard,farcluss",
+        };
+        var seed = new Option<int>("--seed") { Description = "Seed of every run.", DefaultValueFactory = _ => 0 };
+        var command = new Command("compare", "Train several variants with one seed and print their comparison table (mIoU, rarest-three IoU, time per step).");
+        common.AddTo(command);
+        command.Options.Add(variants);
+        command.Options.Add(seed);
+        command.SetAction(result =>
+        {
+            var clock = Stopwatch.StartNew();
+            var config = common.Build(result);
+            var data = LoadData(config);
+            var names = result.GetValue(variants)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            foreach (var n in names) Variants.Get(n); // fail before any training on a typo
+            var report = NewReport(config, data, result.GetValue(common.Preset)!);
+            foreach (var name in names)
+            {
+                var run = Ablation.RunOne(config, data, name, result.GetValue(seed), new ConsoleProgress(name).Report);
+                report.Runs.Add(run);
+            }
+            Console.WriteLine();
+            Console.WriteLine(Ablation.ToMarkdown(report));
+            Console.WriteLine($"Total wall time: {clock.Elapsed:mm\\:ss}");
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Ablate()
+    {
+        var common = new CommonOptions();
+        var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds.", DefaultValueFactory = _ => "0,1,2" };
+        var only = new Option<string?>("--only") { Description = "Comma-separated variants to (re)run alone; default: the ladder and the leave-one-out rows." };
+        var output = new Option<string>("--out") { Description = "Results file stem: writes STEM.json and STEM.md.", DefaultValueFactory = _ => "results/ablation" };
+        var command = new Command("ablate",
+            "Run the ablation ladder (supervised, hard, fuzzy, weight, rebalance, farcluss) and the leave-one-out rows over seeds; " +
+            "writes a JSON file (runs with variant, settings, seed, miou, per_class_iou, ms_per_step) and a Markdown table. " +
+            "Runs already in STEM.json are kept, so --only reruns one row and merges it.");
+        common.AddTo(command);
+        command.Options.Add(seeds);
+        command.Options.Add(only);
+        command.Options.Add(output);
+        command.SetAction(result =>
+        {
+            var config = common.Build(result);
+            var seedList = result.GetValue(seeds)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s.Trim())).ToArray();
+            var names = (result.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                         ?? Variants.AblationNames.ToArray());
+            foreach (var n in names) Variants.Get(n);
+            var stem = result.GetValue(output)!;
+            var data = LoadData(config);
+            var report = NewReport(config, data, result.GetValue(common.Preset)!);
+            if (File.Exists(stem + ".json"))
+            {
+                var previous = Ablation.FromJson(File.ReadAllText(stem + ".json"), stem + ".json");
+                report.Runs.AddRange(previous.Runs);
+            }
+            foreach (var name in names)
+                foreach (var s in seedList)
+                {
+                    var run = Ablation.RunOne(config, data, name, s, new ConsoleProgress($"{name} seed {s}").Report);
+                    report.Runs.RemoveAll(r => r.Variant == name && r.Seed == s);
+                    report.Runs.Add(run);
+                    Save(report, stem); // after every run, so a stopped ablation keeps what finished
+                }
+            Console.WriteLine(Ablation.ToMarkdown(report));
+            return 0;
+        });
+        return command;
+    }
+
+    static AblationReport NewReport(TrainingConfig config, TrainingData data, string preset) => new()
+    {
+        Command = "./farcluss " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
+        Preset = preset,
+        ClassNames = data.ClassNames.ToArray(),
+        RarestClasses = data.RarestClasses(3),
+    };
+
+    static void Save(AblationReport report, string stem)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(stem))!);
+        AtomicFile.WriteAllText(stem + ".json", Ablation.ToJson(report));
+        AtomicFile.WriteAllText(stem + ".md", Ablation.ToMarkdown(report));
+    }
+
+    public static TrainingData LoadData(TrainingConfig config)
+    {
+        var clock = Stopwatch.StartNew();
+        var data = TrainingData.Load(config.Data);
+        Console.Error.WriteLine($"data: {config.Data.Kind}, {data.Labeled.Count} labeled, {data.Unlabeled?.Count ?? 0} unlabeled, " +
+                                $"{data.Validation?.Count ?? 0} validation, {data.Test.Count} test ({clock.ElapsedMilliseconds} ms)");
+        return data;
+    }
+}

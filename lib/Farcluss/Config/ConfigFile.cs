@@ -1,0 +1,59 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Farcluss.Config;
+
+/// <summary>
+/// Reads and writes <see cref="TrainingConfig"/> as JSON with snake_case keys. A file is laid over a
+/// preset: keys it names replace the preset's, keys it omits keep the preset's. An unknown key is an
+/// error naming the file and the key, so a typo never trains silently with a default.
+/// </summary>
+public static class ConfigFile
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static string ToJson(TrainingConfig config) => JsonSerializer.Serialize(config, Options);
+
+    /// <summary>Parses JSON text laid over <paramref name="basis"/>; <paramref name="source"/> names it in errors.</summary>
+    public static TrainingConfig Parse(string json, TrainingConfig basis, string source)
+    {
+        JsonNode? overlay;
+        try { overlay = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
+        catch (JsonException e) { throw new KitException($"not valid JSON: {e.Message}", source, e); }
+        if (overlay is not JsonObject overlayObject) throw new KitException("a config file must hold one JSON object", source);
+        var merged = JsonNode.Parse(ToJson(basis))!.AsObject();
+        Merge(merged, overlayObject);
+        try
+        {
+            return merged.Deserialize<TrainingConfig>(Options) ?? throw new KitException("empty config", source);
+        }
+        catch (JsonException e)
+        {
+            // System.Text.Json names the unknown member and its JSON path in the message.
+            throw new KitException($"bad config: {e.Message}", source, e);
+        }
+    }
+
+    public static TrainingConfig Load(string path, TrainingConfig basis)
+    {
+        if (!File.Exists(path)) throw new KitException("config file not found", path);
+        return Parse(File.ReadAllText(path), basis, path);
+    }
+
+    static void Merge(JsonObject target, JsonObject overlay)
+    {
+        foreach (var (key, value) in overlay.ToList())
+        {
+            if (value is JsonObject child && target[key] is JsonObject existing) Merge(existing, child);
+            else target[key] = value?.DeepClone();
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using Farcluss.Data;
+using Farcluss.Models;
+
+namespace Farcluss.Config;
+
+/// <summary>Where the data comes from.</summary>
+public sealed record DataSettings
+{
+    /// <summary>"m2nist-lt" (generated from MNIST, the default) or "voc-folder" (a folder in VOC layout).</summary>
+    public string Kind { get; init; } = "m2nist-lt";
+
+    /// <summary>Folder holding the MNIST IDX files (m2nist-lt) or the dataset root (voc-folder).
+    /// Null: $FARCLUSS_DATA/mnist, or data/mnist under the repository.</summary>
+    public string? Root { get; init; }
+
+    /// <summary>M2NIST-LT generation settings.</summary>
+    public M2NistLtSettings M2Nist { get; init; } = new();
+}
+
+/// <summary>Optimizer and learning-rate schedule (documented per model in README, "Training").</summary>
+public sealed record OptimizerSettings
+{
+    /// <summary>"adam" (compact model, from scratch) or "sgd" (ResNet, as UniMatch: momentum 0.9).</summary>
+    public string Name { get; init; } = "adam";
+
+    public double LearningRate { get; init; } = 1e-3;
+
+    public double WeightDecay { get; init; } = 0;
+
+    /// <summary>Poly decay lr_t = lr (1 − t/T)^power, the field's habit.</summary>
+    public double PolyPower { get; init; } = 0.9;
+
+    /// <summary>Backbone learning rate as a multiple of the head's (0.1 for pretrained ResNets; 1 = one rate).</summary>
+    public double BackboneLrMultiplier { get; init; } = 1.0;
+}
+
+/// <summary>
+/// One training run, as an immutable record with documented defaults. Config files are JSON with
+/// snake_case keys; an unknown key is an error (<see cref="ConfigFile"/>). Named presets live in
+/// <see cref="Presets"/>. Taught in notebook 01.
+/// </summary>
+public sealed record TrainingConfig
+{
+    public DataSettings Data { get; init; } = new();
+    public ModelSettings Model { get; init; } = new();
+    public AugmentSettings Augment { get; init; } = new();
+    public MethodSettings Method { get; init; } = new();
+    public OptimizerSettings Optimizer { get; init; } = new();
+
+    /// <summary>Optimizer steps.</summary>
+    public int Steps { get; init; } = 1800;
+
+    /// <summary>Labeled images a step.</summary>
+    public int LabeledBatch { get; init; } = 8;
+
+    /// <summary>Unlabeled images a step (ignored when supervised only).</summary>
+    public int UnlabeledBatch { get; init; } = 8;
+
+    /// <summary>Seed of model initialisation, data order and augmentation; data generation has its own seed.</summary>
+    public int Seed { get; init; } = 0;
+
+    /// <summary>Evaluate on the validation split every this many steps (0: only at the end).</summary>
+    public int EvalEvery { get; init; } = 0;
+
+    /// <summary>Write training statistics every this many steps.</summary>
+    public int LogEvery { get; init; } = 50;
+
+    /// <summary>Write a checkpoint every this many steps (0: only at the end).</summary>
+    public int CheckpointEvery { get; init; } = 0;
+
+    /// <summary>Stop after this many steps whose loss was not finite (each is skipped, not applied).</summary>
+    public int MaxBadSteps { get; init; } = 10;
+
+    /// <summary>Torch intra-op threads (0: torch's default).</summary>
+    public int Threads { get; init; } = 2;
+
+    /// <summary>auto, cpu or cuda.</summary>
+    public string Device { get; init; } = "auto";
+
+    public void Validate(int numClasses)
+    {
+        MethodSettings.Require(Steps >= 1, $"steps must be ≥ 1, got {Steps}");
+        MethodSettings.Require(LabeledBatch >= 1, $"labeled_batch must be ≥ 1, got {LabeledBatch}");
+        MethodSettings.Require(UnlabeledBatch >= 1, $"unlabeled_batch must be ≥ 1, got {UnlabeledBatch}");
+        MethodSettings.Require(LogEvery >= 1, $"log_every must be ≥ 1, got {LogEvery}");
+        MethodSettings.Require(EvalEvery >= 0 && CheckpointEvery >= 0, "eval_every and checkpoint_every must be ≥ 0");
+        MethodSettings.Require(MaxBadSteps >= 0, $"max_bad_steps must be ≥ 0, got {MaxBadSteps}");
+        MethodSettings.Require(Optimizer.LearningRate > 0, $"optimizer.learning_rate must be > 0, got {Optimizer.LearningRate}");
+        MethodSettings.Require(Optimizer.Name is "adam" or "sgd", $"optimizer.name must be adam or sgd, got '{Optimizer.Name}'");
+        Method.Validate(numClasses);
+    }
+}

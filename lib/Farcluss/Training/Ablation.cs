@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Farcluss.Config;
+
+namespace Farcluss.Training;
+
+/// <summary>One run of an ablation: a variant (a <see cref="MethodSettings"/> value) and a seed.</summary>
+public sealed record AblationRun
+{
+    public required string Variant { get; init; }
+    public required MethodSettings Settings { get; init; }
+    public required int Seed { get; init; }
+    /// <summary>Test mIoU of the teacher (the reported model), a fraction in [0, 1].</summary>
+    public required double Miou { get; init; }
+    public required double[] PerClassIou { get; init; }
+    public required double StudentMiou { get; init; }
+    public double? ValidationMiou { get; init; }
+    /// <summary>Mean IoU of the three rarest classes (by training pixel frequency).</summary>
+    public required double RarestThreeIou { get; init; }
+    public required double MsPerStep { get; init; }
+    public required int Steps { get; init; }
+    public double ForegroundPseudoLabelAccuracy { get; init; } = double.NaN;
+    public double WeightKept { get; init; } = double.NaN;
+}
+
+/// <summary>A set of runs, with the command that made them, as committed under results/.</summary>
+public sealed record AblationReport
+{
+    public required string Command { get; init; }
+    public required string Preset { get; init; }
+    public required string[] ClassNames { get; init; }
+    public required int[] RarestClasses { get; init; }
+    public List<AblationRun> Runs { get; init; } = new();
+}
+
+/// <summary>
+/// Runs variants × seeds with the one trainer and summarises them (mean ± std over seeds).
+/// Used by `farcluss compare`, `farcluss ablate` and notebook 07.
+/// </summary>
+public static class Ablation
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    /// <summary>Trains one variant with one seed and evaluates it.</summary>
+    public static AblationRun RunOne(TrainingConfig baseConfig, TrainingData data, string variant, int seed,
+        Action<TrainingProgress>? onProgress = null, string? runDirectory = null)
+    {
+        var config = baseConfig with { Method = Variants.Get(variant), Seed = seed };
+        using var trainer = new Trainer(config, data) { OnProgress = onProgress };
+        var result = trainer.Run(runDirectory);
+        var rarest = data.RarestClasses(3);
+        var lastSemi = result.Log.LastOrDefault(s => s.UnsupervisedLambda > 0);
+        return new AblationRun
+        {
+            Variant = variant,
+            Settings = config.Method,
+            Seed = seed,
+            Miou = result.TeacherTest.MeanIoU,
+            PerClassIou = result.TeacherTest.PerClassIoU,
+            StudentMiou = result.StudentTest.MeanIoU,
+            ValidationMiou = result.TeacherValidation?.MeanIoU,
+            RarestThreeIou = rarest.Select(c => result.TeacherTest.PerClassIoU[c]).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Average(),
+            MsPerStep = result.MsPerStep,
+            Steps = config.Steps,
+            ForegroundPseudoLabelAccuracy = lastSemi?.ForegroundPseudoLabelAccuracy ?? double.NaN,
+            WeightKept = lastSemi?.WeightKept ?? double.NaN,
+        };
+    }
+
+    public static string ToJson(AblationReport report) => JsonSerializer.Serialize(report, Json);
+
+    public static AblationReport FromJson(string json, string source)
+    {
+        try { return JsonSerializer.Deserialize<AblationReport>(json, Json) ?? throw new KitException("empty results file", source); }
+        catch (JsonException e) { throw new KitException($"not a results file: {e.Message}", source, e); }
+    }
+
+    /// <summary>Markdown table: mean ± std over seeds per variant, in the order first seen.</summary>
+    public static string ToMarkdown(AblationReport report)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"Command: `{report.Command}`").AppendLine();
+        sb.AppendLine($"Test mIoU of the teacher in % (mean ± std over seeds); rarest three = {string.Join(", ", report.RarestClasses.Select(c => report.ClassNames[c]))}.").AppendLine();
+        sb.AppendLine("| variant | seeds | mIoU | student mIoU | rarest-three IoU | fg pseudo-label acc. | ms/step |");
+        sb.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var group in report.Runs.GroupBy(r => r.Variant))
+        {
+            var runs = group.ToList();
+            sb.AppendLine($"| {group.Key} | {runs.Count} | {Pm(runs.Select(r => r.Miou))} | {Pm(runs.Select(r => r.StudentMiou))} | " +
+                          $"{Pm(runs.Select(r => r.RarestThreeIou))} | {Pm(runs.Select(r => r.ForegroundPseudoLabelAccuracy))} | " +
+                          $"{runs.Average(r => r.MsPerStep).ToString("F0", CultureInfo.InvariantCulture)} |");
+        }
+        sb.AppendLine().AppendLine("Per-class test IoU in % (mean over seeds):").AppendLine();
+        sb.AppendLine("| variant | " + string.Join(" | ", report.ClassNames) + " |");
+        sb.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---|", report.ClassNames.Length)));
+        foreach (var group in report.Runs.GroupBy(r => r.Variant))
+        {
+            var means = Enumerable.Range(0, report.ClassNames.Length)
+                .Select(c => group.Select(r => r.PerClassIou[c]).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Average());
+            sb.AppendLine($"| {group.Key} | " + string.Join(" | ", means.Select(v => Percent(v))) + " |");
+        }
+        return sb.ToString();
+    }
+
+    static string Percent(double v) => double.IsNaN(v) ? "–" : (100 * v).ToString("F1", CultureInfo.InvariantCulture);
+
+    static string Pm(IEnumerable<double> values)
+    {
+        var v = values.Where(x => !double.IsNaN(x)).ToArray();
+        if (v.Length == 0) return "–";
+        double mean = v.Average();
+        if (v.Length == 1) return Percent(mean);
+        double std = Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1));
+        return $"{Percent(mean)} ± {Percent(std)}";
+    }
+}

@@ -1,0 +1,138 @@
+using System.Text.Json;
+using Farcluss.Config;
+using Farcluss.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Farcluss.Training;
+
+/// <summary>
+/// One file holding everything a run needs to continue or to be evaluated: a JSON header (format,
+/// architecture, classes, step, config), student, teacher, projection head, optimizer, rebalancer
+/// frequencies and prototype memory. Written atomically (temporary file, flush, rename), so a kill
+/// mid-write leaves the previous checkpoint intact. Data order and augmentation need no state: they
+/// are functions of (seed, step). Loading checks the architecture and class count first.
+/// </summary>
+public static class Checkpoint
+{
+    const string Magic = "FARCLUSS-CHECKPOINT";
+    const int FormatVersion = 1;
+
+    public sealed record Header(int Format, string Architecture, int NumClasses, int InChannels, long Step, string ConfigJson);
+
+    public static void Save(Trainer trainer, string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temporary = path + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var writer = new BinaryWriter(stream))
+        {
+            var header = new Header(FormatVersion, trainer.Student.Architecture, trainer.Data.NumClasses, trainer.Data.Channels,
+                trainer.Step, ConfigFile.ToJson(trainer.Config));
+            writer.Write(Magic);
+            writer.Write(JsonSerializer.Serialize(header));
+            trainer.Student.save(writer);
+            trainer.Teacher.save(writer);
+            writer.Write(trainer.Head is not null);
+            trainer.Head?.save(writer);
+            trainer.Optimizer.save_state_dict(writer);
+            WriteOptional(writer, trainer.Rebalancer?.Frequencies);
+            WriteOptional(writer, trainer.Memory?.Prototypes);
+            WriteOptional(writer, trainer.Memory?.Initialised);
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public static Header ReadHeader(BinaryReader reader, string path)
+    {
+        try
+        {
+            if (reader.ReadString() != Magic) throw new KitException("not a FARCLUSS checkpoint (bad magic)", path);
+            var header = JsonSerializer.Deserialize<Header>(reader.ReadString())
+                         ?? throw new KitException("checkpoint header is empty", path);
+            if (header.Format != FormatVersion)
+                throw new KitException($"checkpoint format {header.Format} is not supported (this kit reads {FormatVersion})", path);
+            return header;
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException or JsonException)
+        {
+            throw new KitException($"not a readable FARCLUSS checkpoint ({e.Message})", path, e);
+        }
+    }
+
+    /// <summary>Loads the teacher (the reported model) for evaluation or prediction.</summary>
+    public static (SegmentationModel Model, Header Header) LoadTeacher(string path, Device device)
+    {
+        if (!File.Exists(path)) throw new KitException("checkpoint not found", path);
+        using var reader = new BinaryReader(File.OpenRead(path));
+        var header = ReadHeader(reader, path);
+        var config = ConfigFile.Parse(header.ConfigJson, new TrainingConfig(), path);
+        var model = ModelFactory.Create(config.Model with { NumClasses = header.NumClasses, InChannels = header.InChannels });
+        if (model.Architecture != header.Architecture)
+            throw new KitException($"checkpoint was saved from '{header.Architecture}' but its config builds '{model.Architecture}'", path);
+        using (var scratch = ModelFactory.Create(config.Model with { NumClasses = header.NumClasses, InChannels = header.InChannels }))
+            LoadModule(scratch, reader, path); // the student, skipped
+        LoadModule(model, reader, path);
+        model.to(device);
+        model.eval();
+        return (model, header);
+    }
+
+    /// <summary>Restores a trainer built from the same config to the checkpoint's state (--resume).</summary>
+    public static void Restore(Trainer trainer, string path)
+    {
+        if (!File.Exists(path)) throw new KitException("checkpoint not found", path);
+        using var reader = new BinaryReader(File.OpenRead(path));
+        var header = ReadHeader(reader, path);
+        if (header.Architecture != trainer.Student.Architecture || header.NumClasses != trainer.Data.NumClasses)
+            throw new KitException($"checkpoint is '{header.Architecture}' with {header.NumClasses} classes, but this run builds " +
+                                   $"'{trainer.Student.Architecture}' with {trainer.Data.NumClasses}", path);
+        LoadModule(trainer.Student, reader, path);
+        LoadModule(trainer.Teacher, reader, path);
+        bool hasHead = reader.ReadBoolean();
+        if (hasHead != trainer.Head is not null) throw new KitException("checkpoint and run disagree on the projection head (method.contrast)", path);
+        if (trainer.Head is not null) LoadModule(trainer.Head, reader, path);
+        trainer.Optimizer.load_state_dict(reader);
+        ReadOptional(reader, trainer.Rebalancer?.Frequencies, path);
+        ReadOptional(reader, trainer.Memory?.Prototypes, path);
+        ReadOptional(reader, trainer.Memory?.Initialised, path);
+        trainer.RestoreStep(header.Step);
+    }
+
+    static void LoadModule(nn.Module module, BinaryReader reader, string path)
+    {
+        try { module.load(reader, strict: true); }
+        catch (Exception e) when (e is not KitException)
+        {
+            throw new KitException($"checkpoint weights do not fit this model ({e.Message})", path, e);
+        }
+    }
+
+    static void WriteOptional(BinaryWriter writer, Tensor? tensor)
+    {
+        writer.Write(tensor is not null);
+        if (tensor is null) return;
+        using var cpu = tensor.detach().cpu();
+        var bytes = cpu.bytes.ToArray();
+        writer.Write((int)cpu.dtype);
+        writer.Write(bytes.Length);
+        writer.Write(bytes);
+    }
+
+    static void ReadOptional(BinaryReader reader, Tensor? target, string path)
+    {
+        bool present = reader.ReadBoolean();
+        if (present != target is not null) throw new KitException("checkpoint and run disagree on the method's state (rebalancing or prototypes)", path);
+        if (!present) return;
+        var dtype = (ScalarType)reader.ReadInt32();
+        var bytes = reader.ReadBytes(reader.ReadInt32());
+        if (dtype != target!.dtype || bytes.Length != target.NumberOfElements * target.ElementSize)
+            throw new KitException("checkpoint state tensor has the wrong type or size", path);
+        using var _ = no_grad();
+        using var cpu = empty(target.shape, dtype);
+        cpu.bytes = bytes;
+        target.copy_(cpu);
+    }
+}
