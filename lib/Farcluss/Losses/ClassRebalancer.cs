@@ -1,0 +1,141 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Farcluss.Losses;
+
+/// <summary>
+/// Adaptive class rebalancing (METHOD.md §3). Holds smoothed per-class pseudo-label
+/// frequencies f (uniform at start) and turns them into class weights
+/// r_c = r̃_c / Σ_k f_k r̃_k with r̃_c = min((f_c + ε)^(−β), r_max), so the average pixel's
+/// class weight under f is exactly 1 and rarer classes weigh more. The per-pixel weight is
+/// ρ_i = Σ_c q_i,c r_c. The state stays on the device; <see cref="Update"/> never reads a value
+/// back to the CPU. Taught in notebook 05 (class-rebalancing).
+/// </summary>
+public sealed class ClassRebalancer : IDisposable
+{
+    /// <summary>Default smoothing momentum m [kit]; m = 0 is the paper's pure batch-level form.</summary>
+    public const double DefaultMomentum = 0.9;
+    /// <summary>Default exponent β [kit].</summary>
+    public const double DefaultBeta = 0.5;
+    /// <summary>Default ε inside (f + ε)^(−β) [kit].</summary>
+    public const double DefaultEpsilon = 1e-6;
+    /// <summary>Default r_max, a guard against f → 0 rather than a flattener [kit].</summary>
+    public const double DefaultMaxWeight = 50;
+
+    Tensor _frequencies;
+
+    /// <summary>C.</summary>
+    public int NumClasses { get; }
+    /// <summary>m in f ← m f + (1 − m) f̂.</summary>
+    public double Momentum { get; }
+    /// <summary>β in (f + ε)^(−β).</summary>
+    public double Beta { get; }
+    /// <summary>ε in (f + ε)^(−β).</summary>
+    public double Epsilon { get; }
+    /// <summary>r_max, the cap on r̃ before normalisation.</summary>
+    public double MaxWeight { get; }
+
+    public ClassRebalancer(int numClasses, double momentum = DefaultMomentum, double beta = DefaultBeta,
+        double epsilon = DefaultEpsilon, double maxWeight = DefaultMaxWeight, Device? device = null)
+    {
+        if (numClasses < 1) throw new KitException($"class rebalancing: number of classes must be ≥ 1, got {numClasses}");
+        if (!(momentum >= 0 && momentum <= 1)) throw new KitException($"class rebalancing: momentum must be in [0, 1], got {momentum}");
+        if (!(beta >= 0) || double.IsInfinity(beta)) throw new KitException($"class rebalancing: beta must be a finite number ≥ 0, got {beta}");
+        if (!(epsilon > 0)) throw new KitException($"class rebalancing: epsilon must be > 0, got {epsilon}");
+        if (!(maxWeight > 0)) throw new KitException($"class rebalancing: maxWeight must be > 0, got {maxWeight}");
+        NumClasses = numClasses;
+        Momentum = momentum;
+        Beta = beta;
+        Epsilon = epsilon;
+        MaxWeight = maxWeight;
+        // The state outlives any step's dispose scope, so it must not belong to one.
+        _frequencies = torch.full(numClasses, 1.0 / numClasses, ScalarType.Float32, device).DetachFromDisposeScope();
+    }
+
+    /// <summary>
+    /// The smoothed class frequencies f, [C] float32 on the state's device. This is the live
+    /// state (do not dispose it; clone it to keep a snapshot). Setting copies the values in,
+    /// e.g. when resuming from a checkpoint.
+    /// </summary>
+    public Tensor Frequencies
+    {
+        get => _frequencies;
+        set
+        {
+            if (value.dim() != 1 || value.shape[0] != NumClasses)
+                throw new ArgumentException($"frequencies must be [{NumClasses}], got [{string.Join(", ", value.shape)}]", nameof(value));
+            using var noGrad = torch.no_grad();
+            _frequencies.copy_(value);
+        }
+    }
+
+    /// <summary>Restores <see cref="Frequencies"/> from a checkpoint (same as the setter).</summary>
+    public void LoadState(Tensor frequencies) => Frequencies = frequencies;
+
+    /// <summary>
+    /// One step of f ← m f + (1 − m) f̂ with f̂_c = n_c / Σ_k n_k and n_c = Σ_i q_i,c over the
+    /// valid pixels. A batch without a valid pixel leaves f unchanged (decided on the device).
+    /// </summary>
+    /// <param name="fuzzyTargets">[B, C, H, W] fuzzy pseudo-labels q.</param>
+    /// <param name="validMask">[B, H, W] bool: pixels that count.</param>
+    public void Update(Tensor fuzzyTargets, Tensor validMask)
+    {
+        Shapes.RequireRank(fuzzyTargets, 4, nameof(fuzzyTargets), "[B, C, H, W]");
+        if (fuzzyTargets.shape[1] != NumClasses)
+            throw new ArgumentException($"fuzzyTargets has {fuzzyTargets.shape[1]} classes, the rebalancer {NumClasses}", nameof(fuzzyTargets));
+        Shapes.RequirePixelMap(validMask, fuzzyTargets, nameof(validMask), nameof(fuzzyTargets));
+        Shapes.RequireBool(validMask, nameof(validMask));
+
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        FollowDevice(fuzzyTargets.device);
+        var validWeight = validMask.unsqueeze(1).to(fuzzyTargets.dtype);
+        var batchCounts = (fuzzyTargets * validWeight).sum(new long[] { 0, 2, 3 }).to(ScalarType.Float32); // n_c
+        var batchTotal = batchCounts.sum();
+        var batchFrequencies = batchCounts / batchTotal.clamp_min(float.Epsilon); // f̂_c
+        var smoothed = _frequencies * Momentum + batchFrequencies * (1.0 - Momentum);
+        _frequencies.copy_(torch.where(batchTotal > 0, smoothed, _frequencies));
+    }
+
+    /// <summary>r_c = r̃_c / Σ_k f_k r̃_k, r̃_c = min((f_c + ε)^(−β), r_max); [C] float32.</summary>
+    public Tensor ClassWeights()
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var clipped = (_frequencies + Epsilon).pow(-Beta).clamp_max(MaxWeight); // r̃
+        var averageUnderF = (_frequencies * clipped).sum();
+        return (clipped / averageUnderF).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>ρ_i = Σ_c q_i,c r_c.</summary>
+    /// <param name="fuzzyTargets">[B, C, H, W] fuzzy pseudo-labels q.</param>
+    /// <param name="classWeights">[C] class weights r (from <see cref="ClassWeights"/>).</param>
+    /// <returns>[B, H, W] per-pixel class weights.</returns>
+    public Tensor PixelWeights(Tensor fuzzyTargets, Tensor classWeights)
+    {
+        Shapes.RequireRank(fuzzyTargets, 4, nameof(fuzzyTargets), "[B, C, H, W]");
+        if (classWeights.dim() != 1 || classWeights.shape[0] != fuzzyTargets.shape[1])
+            throw new ArgumentException($"classWeights must be [{fuzzyTargets.shape[1]}], got [{string.Join(", ", classWeights.shape)}]", nameof(classWeights));
+        using var scope = torch.NewDisposeScope();
+        var perClass = classWeights.to(fuzzyTargets.dtype, fuzzyTargets.device).view(1, -1, 1, 1);
+        return (fuzzyTargets * perClass).sum(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>ρ with the current <see cref="ClassWeights"/>.</summary>
+    public Tensor PixelWeights(Tensor fuzzyTargets)
+    {
+        using var scope = torch.NewDisposeScope();
+        return PixelWeights(fuzzyTargets, ClassWeights()).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Moves the state once to the device the data lives on, so Update stays device-side.</summary>
+    void FollowDevice(Device device)
+    {
+        if (Shapes.IsOn(_frequencies, device)) return;
+        var moved = _frequencies.to(device).DetachFromDisposeScope();
+        _frequencies.Dispose();
+        _frequencies = moved;
+    }
+
+    public void Dispose() => _frequencies.Dispose();
+}
