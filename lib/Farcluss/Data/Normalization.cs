@@ -35,16 +35,26 @@ public sealed record Normalization(float[] Mean, float[] Std)
         return images01.sub(mean).div_(std).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Per-channel mean and std of uint8 images [N, C, H, W] (values 0–255), in [0, 1] units.</summary>
+    /// <summary>Per-channel mean and (sample) std of uint8 images [N, C, H, W] (values 0–255), in [0, 1] units.
+    /// Computed exactly from a 256-bin histogram per channel, which avoids a float copy of the whole dataset.</summary>
     public static Normalization Measure(Tensor imagesUint8)
     {
+        if (imagesUint8.dtype != ScalarType.Byte || imagesUint8.dim() != 4)
+            throw new ArgumentException("Measure expects uint8 images [N, C, H, W]");
         using var scope = NewDisposeScope();
-        var images01 = imagesUint8.to_type(ScalarType.Float64).div_(255.0);
-        var mean = images01.mean([0L, 2L, 3L]);
-        var std = images01.std([0L, 2L, 3L]);
-        var meanValues = mean.to_type(ScalarType.Float32).data<float>().ToArray();
-        // A constant channel would divide by zero; leave such a channel unscaled.
-        var stdValues = std.to_type(ScalarType.Float32).data<float>().Select(s => s > 1e-6f ? s : 1f).ToArray();
-        return new Normalization(meanValues, stdValues);
+        int channels = (int)imagesUint8.shape[1];
+        var mean = new float[channels];
+        var std = new float[channels];
+        for (int c = 0; c < channels; c++)
+        {
+            var counts = imagesUint8.select(1, c).reshape(-1).bincount(null, 256).data<long>().ToArray();
+            double n = counts.Sum();
+            double m = Enumerable.Range(0, 256).Sum(v => v * (double)counts[v]) / n;
+            double variance = Enumerable.Range(0, 256).Sum(v => (v - m) * (v - m) * counts[v]) / Math.Max(n - 1, 1);
+            mean[c] = (float)(m / 255);
+            // A constant channel would divide by zero; leave such a channel unscaled.
+            std[c] = variance > 1e-12 ? (float)(Math.Sqrt(variance) / 255) : 1f;
+        }
+        return new Normalization(mean, std);
     }
 }

@@ -153,7 +153,8 @@ public class M2NistLtTests
         var clock = Stopwatch.StartNew();
         using var dataset = M2NistLt.Generate(train, test, new M2NistLtSettings());
         clock.Stop();
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"generation took {clock.Elapsed}");
+        // Measured 0.2–0.6 s (Release) on a busy 2-core machine; the limit leaves room for Debug builds and parallel tests.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"generation took {clock.Elapsed}");
 
         Assert.Equal((250, 3750, 500, 1000), (dataset.Labeled.Count, dataset.Unlabeled.Count, dataset.Validation.Count, dataset.Test.Count));
         Assert.Equal(new long[] { 250, 1, 64, 64 }, dataset.Labeled.Images.shape);
