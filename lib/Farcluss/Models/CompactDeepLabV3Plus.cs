@@ -52,6 +52,7 @@ public sealed class CompactDeepLabV3Plus : SegmentationModel
         classifier = nn.Conv2d(FeatureChannels, settings.NumClasses, 1);
         RegisterComponents();
         WeightInit.HeFanOut(this, generator);
+        WeightInit.Classifier(classifier, generator);
     }
 
     public override SegmentationOutput forward(Tensor images)

@@ -18,8 +18,9 @@ public sealed record ModelSettings
     /// <summary>"compact" (default), "resnet50" or "resnet101".</summary>
     public string Kind { get; init; } = Compact;
 
-    /// <summary>Classes the classifier predicts (a dataset fact, so no default).</summary>
-    public required int NumClasses { get; init; }
+    /// <summary>Classes the classifier predicts. A dataset fact, so the default 0 means "not set":
+    /// the trainer fills it in from the data; <see cref="ModelFactory.Create"/> needs at least 2.</summary>
+    public int NumClasses { get; init; }
 
     /// <summary>Image channels: 1 for grey digits, 3 for RGB (default).</summary>
     public int InChannels { get; init; } = 3;

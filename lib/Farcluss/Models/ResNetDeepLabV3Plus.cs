@@ -48,6 +48,7 @@ public sealed class ResNetDeepLabV3Plus : SegmentationModel
         classifier = nn.Conv2d(ResNetModelSettings.AsppChannels, settings.NumClasses, 1);
         RegisterComponents();
         WeightInit.HeFanOut(this, generator);
+        WeightInit.Classifier(classifier, generator);
     }
 
     public override SegmentationOutput forward(Tensor images)

@@ -8,7 +8,9 @@ namespace Farcluss.Models;
 /// Initialises a freshly built model from one random generator, so that a model's starting
 /// weights are a pure function of a seed (the trainer can then build a student and a teacher,
 /// or two runs, identically). Convolutions: He (Kaiming) normal with fan-out, as torchvision's
-/// ResNet does; biases 0; BatchNorm scale 1, shift 0. Taught in notebook 01.
+/// ResNet does; biases 0; BatchNorm scale 1, shift 0; the classifier: normal with standard
+/// deviation 0.01 (DeepLab's choice), so a fresh model predicts nearly uniform class
+/// probabilities and its first cross-entropy is close to ln C. Taught in notebook 01.
 /// </summary>
 public static class WeightInit
 {
@@ -36,5 +38,16 @@ public static class WeightInit
                     break;
             }
         }
+    }
+
+    /// <summary>Standard deviation of a classifier's initial weights.</summary>
+    public const double ClassifierStd = 0.01;
+
+    /// <summary>Re-initialises a final 1×1 classifier: weights normal(0, <see cref="ClassifierStd"/>), bias 0.</summary>
+    public static void Classifier(Conv2d classifier, Generator? generator)
+    {
+        using var noGrad = torch.no_grad();
+        classifier.weight!.normal_(0, ClassifierStd, generator);
+        classifier.bias?.zero_();
     }
 }
