@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Farcluss.Models;
@@ -22,4 +23,18 @@ public abstract class SegmentationModel : nn.Module<Tensor, SegmentationOutput>
 
     /// <summary>A short name for checkpoints and logs, e.g. "compact-w32-os4".</summary>
     public abstract string Architecture { get; }
+
+    /// <summary>
+    /// Parameters of the feature extractor (the part that ImageNet weights would initialise).
+    /// A trainer may give them a lower learning rate than <see cref="HeadParameters"/>
+    /// (DeepLab's habit with a pretrained ResNet: 10× lower). Together with the head's they are
+    /// every parameter of the model, each exactly once.
+    /// </summary>
+    public abstract IEnumerable<Parameter> BackboneParameters();
+
+    /// <summary>Parameters of ASPP, decoder and classifier (always trained from scratch).</summary>
+    public abstract IEnumerable<Parameter> HeadParameters();
+
+    /// <summary>The spatial stride of <see cref="SegmentationOutput.Features"/> relative to the input (4 or 2).</summary>
+    public abstract int DecoderOutputStride { get; }
 }

@@ -1,0 +1,79 @@
+namespace Farcluss.Data;
+
+/// <summary>
+/// How the M2NIST-LT dataset is generated: MNIST digits pasted onto blank canvases, with a
+/// long-tailed ("LT") class distribution so that class rebalancing has something to fix.
+/// Every default below is the kit's choice and can be changed with <c>with { ... }</c>.
+/// Taught in notebook 00; <see cref="ImbalanceRatio"/> is the knob of notebook 05.
+/// </summary>
+public sealed record M2NistLtSettings
+{
+    /// <summary>Canvas side in pixels (square, one channel). Default 64: a 2-core CPU can train on it in minutes.</summary>
+    public int CanvasSize { get; init; } = 64;
+
+    /// <summary>Each 28×28 digit is resized (bilinear) to round(28 × DigitScale) before pasting. Default 1 (no resize).</summary>
+    public double DigitScale { get; init; } = 1.0;
+
+    /// <summary>Fewest digits on a canvas. Default 1.</summary>
+    public int MinDigitsPerCanvas { get; init; } = 1;
+
+    /// <summary>Most digits on a canvas; the count is uniform in [Min, Max]. Default 3.</summary>
+    public int MaxDigitsPerCanvas { get; init; } = 3;
+
+    /// <summary>Digit class d is drawn with probability ∝ ImbalanceRatio^(−d/9): digit 0 is this many
+    /// times more frequent than digit 9. Default 20; 1 gives balanced classes.</summary>
+    public double ImbalanceRatio { get; init; } = 20.0;
+
+    /// <summary>Training canvases (labeled + unlabeled). Default 4000.</summary>
+    public int TrainCount { get; init; } = 4000;
+
+    /// <summary>Share of the training canvases that keep their labels: the first round(TrainCount × LabeledFraction).
+    /// Default 1/16 (250 labeled), the scarcest of the field's usual 1/16, 1/8, 1/4, 1/2 protocol.</summary>
+    public double LabeledFraction { get; init; } = 1.0 / 16;
+
+    /// <summary>Validation canvases, built from MNIST-train digits no training canvas can use. Default 500.</summary>
+    public int ValidationCount { get; init; } = 500;
+
+    /// <summary>How many of MNIST-train's 60000 digits (chosen by a seeded shuffle) are reserved for
+    /// validation canvases; training canvases use the rest. Default 10000.</summary>
+    public int ValidationPoolSize { get; init; } = 10_000;
+
+    /// <summary>Test canvases, built only from MNIST's t10k digits. Default 1000.</summary>
+    public int TestCount { get; init; } = 1000;
+
+    /// <summary>Everything random (pools, digit choice, positions) is a function of this seed. Default 0.</summary>
+    public long Seed { get; init; } = 0;
+
+    /// <summary>A pixel at least this bright is labeled with its digit. Default 128.</summary>
+    public int ForegroundThreshold { get; init; } = 128;
+
+    /// <summary>A pixel darker than this is background (class 0); pixels between the two thresholds,
+    /// a digit's blurry rim, are ignored (255), as VOC ignores object boundaries. Default 32.</summary>
+    public int BackgroundThreshold { get; init; } = 32;
+
+    /// <summary>A small preset for smoke tests and quick demos: 800 training canvases (50 labeled), 200 validation, 200 test.</summary>
+    public static M2NistLtSettings Tiny { get; } = new() { TrainCount = 800, ValidationCount = 200, TestCount = 200 };
+
+    /// <summary>Number of labeled training canvases: round(TrainCount × LabeledFraction), halves rounded up.</summary>
+    public int LabeledCount => (int)Math.Round(TrainCount * LabeledFraction, MidpointRounding.AwayFromZero);
+
+    /// <summary>Side of a pasted digit: round(28 × DigitScale).</summary>
+    public int DigitSide => (int)Math.Round(M2NistLt.MnistSide * DigitScale, MidpointRounding.AwayFromZero);
+
+    /// <summary>Throws a <see cref="KitException"/> naming the first setting that cannot work.</summary>
+    public void Validate()
+    {
+        static void Require(bool ok, string problem) { if (!ok) throw new KitException($"M2NIST-LT settings: {problem}"); }
+        Require(CanvasSize >= 1, $"CanvasSize must be positive, got {CanvasSize}");
+        Require(DigitScale > 0 && DigitSide >= 1, $"DigitScale must make digits at least 1 pixel, got {DigitScale}");
+        Require(DigitSide <= CanvasSize, $"a {DigitSide}-pixel digit (DigitScale {DigitScale}) does not fit a {CanvasSize}-pixel canvas");
+        Require(MinDigitsPerCanvas >= 0 && MaxDigitsPerCanvas >= MinDigitsPerCanvas,
+            $"need 0 ≤ MinDigitsPerCanvas ≤ MaxDigitsPerCanvas, got {MinDigitsPerCanvas}, {MaxDigitsPerCanvas}");
+        Require(ImbalanceRatio > 0 && double.IsFinite(ImbalanceRatio), $"ImbalanceRatio must be positive, got {ImbalanceRatio}");
+        Require(TrainCount >= 0 && ValidationCount >= 0 && TestCount >= 0, "counts must not be negative");
+        Require(LabeledFraction is >= 0 and <= 1, $"LabeledFraction must be in [0, 1], got {LabeledFraction}");
+        Require(ValidationPoolSize >= 0, $"ValidationPoolSize must not be negative, got {ValidationPoolSize}");
+        Require(BackgroundThreshold is >= 0 and <= 256 && ForegroundThreshold is >= 1 and <= 256 && BackgroundThreshold <= ForegroundThreshold,
+            $"need 0 ≤ BackgroundThreshold ≤ ForegroundThreshold ≤ 256 and ForegroundThreshold ≥ 1, got {BackgroundThreshold}, {ForegroundThreshold}");
+    }
+}

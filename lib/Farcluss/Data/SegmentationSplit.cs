@@ -1,0 +1,82 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Farcluss.Data;
+
+/// <summary>
+/// One split of a fixed-size segmentation dataset held in memory as two tensors: images
+/// uint8 [N, C, H, W] (0–255) and masks uint8 [N, H, W] (class index, or <see cref="Labels.Ignore"/>).
+/// Batches are cut on the tensor side with index_select, so a training step never loops over
+/// pixels in C#. Taught in notebook 00 (data) and used by every later lesson.
+/// </summary>
+public sealed class SegmentationSplit : IDisposable
+{
+    /// <summary>A short name for logs ("labeled", "validation", ...).</summary>
+    public string Name { get; }
+
+    /// <summary>uint8 [N, C, H, W], values 0–255, on the CPU.</summary>
+    public Tensor Images { get; }
+
+    /// <summary>uint8 [N, H, W]: a class index &lt; <see cref="NumClasses"/>, or 255 = ignore.</summary>
+    public Tensor Masks { get; }
+
+    /// <summary>Class names, index = class id.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>The statistics <see cref="Batch"/> normalises with (measured on the training images).</summary>
+    public Normalization Normalization { get; }
+
+    public int NumClasses => ClassNames.Count;
+    public int Count => (int)Images.shape[0];
+    public int Channels => (int)Images.shape[1];
+    public int Height => (int)Images.shape[2];
+    public int Width => (int)Images.shape[3];
+
+    /// <summary>Wraps the two tensors (the split takes ownership) after checking their shapes agree.</summary>
+    public SegmentationSplit(string name, Tensor images, Tensor masks, IReadOnlyList<string> classNames, Normalization normalization)
+    {
+        if (images.dim() != 4 || masks.dim() != 3 || images.shape[0] != masks.shape[0]
+            || images.shape[2] != masks.shape[1] || images.shape[3] != masks.shape[2])
+            throw new ArgumentException($"images [N, C, H, W] and masks [N, H, W] must agree; got [{string.Join(", ", images.shape)}] and [{string.Join(", ", masks.shape)}]");
+        if (images.dtype != ScalarType.Byte || masks.dtype != ScalarType.Byte)
+            throw new ArgumentException("images and masks are stored as uint8");
+        if (normalization.Channels != images.shape[1])
+            throw new ArgumentException($"normalisation has {normalization.Channels} channels, images have {images.shape[1]}");
+        Name = name;
+        // The split outlives whatever dispose scope it was built in.
+        Images = images.DetachFromDisposeScope();
+        Masks = masks.DetachFromDisposeScope();
+        ClassNames = classNames;
+        Normalization = normalization;
+    }
+
+    /// <summary>
+    /// The samples at <paramref name="indices"/>: images float32 [B, C, H, W], scaled to [0, 1] and,
+    /// when <paramref name="normalize"/> is true, normalised with <see cref="Normalization"/>; masks
+    /// int64 [B, H, W]. Both on <paramref name="device"/> (default CPU). Pass normalize: false when
+    /// augmenting first, then call <c>Normalization.Apply</c>.
+    /// </summary>
+    public (Tensor Images, Tensor Masks) Batch(long[] indices, Device? device = null, bool normalize = true)
+    {
+        foreach (long i in indices)
+            if (i < 0 || i >= Count) throw new ArgumentOutOfRangeException(nameof(indices), $"index {i} is outside split '{Name}' of {Count} samples");
+        using var scope = NewDisposeScope();
+        var index = tensor(indices, ScalarType.Int64);
+        device ??= CPU;
+        // Select and move as uint8 (4× less to copy to a GPU), convert on the device.
+        var images = Images.index_select(0, index).to(device).to_type(ScalarType.Float32).div_(255f);
+        if (normalize) images = Normalization.Apply(images);
+        var masks = Masks.index_select(0, index).to(device).to_type(ScalarType.Int64);
+        return (images.MoveToOuterDisposeScope(), masks.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Samples [start, start + count) as a new split sharing this one's storage.</summary>
+    public SegmentationSplit Slice(string name, int start, int count) =>
+        new(name, Images.narrow(0, start, count), Masks.narrow(0, start, count), ClassNames, Normalization);
+
+    public void Dispose()
+    {
+        Images.Dispose();
+        Masks.Dispose();
+    }
+}

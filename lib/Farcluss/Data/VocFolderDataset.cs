@@ -1,0 +1,148 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Farcluss.Data;
+
+/// <summary>
+/// A segmentation dataset in Pascal VOC's folder layout, brought by the user:
+/// <c>JPEGImages/*.jpg</c>, <c>SegmentationClass/*.png</c> (palette or 8-bit greyscale index PNGs),
+/// and a split list. A split list line is either an id (<c>2007_000032</c>, as VOC's
+/// <c>ImageSets/Segmentation/*.txt</c>: image <c>JPEGImages/id.jpg</c>, mask
+/// <c>SegmentationClass/id.png</c>) or two paths relative to the root separated by whitespace
+/// (<c>JPEGImages/a.jpg SegmentationClass/a.png</c>, as UniMatch's split files). Opening checks
+/// the list (every file present, nothing outside the root, not empty); each sample is decoded and
+/// checked when loaded (see <see cref="SafeImageReader"/>). Images vary in size, so batches are
+/// made with <see cref="RandomCropOrPad"/>. Taught in notebook 09.
+/// </summary>
+public sealed class VocFolderDataset
+{
+    /// <summary>One sample's files, absolute.</summary>
+    public sealed record Sample(string ImagePath, string MaskPath);
+
+    /// <summary>The dataset root (absolute).</summary>
+    public string Root { get; }
+
+    /// <summary>The split list this dataset was opened from.</summary>
+    public string SplitFile { get; }
+
+    public IReadOnlyList<Sample> Samples { get; }
+    public IReadOnlyList<string> ClassNames { get; }
+    public int NumClasses => ClassNames.Count;
+    public int Count => Samples.Count;
+    public int Channels => 3;
+
+    /// <summary>Statistics to normalise with after augmenting: ImageNet's, as pretrained backbones expect.</summary>
+    public Normalization Normalization { get; } = Normalization.ImageNet;
+
+    VocFolderDataset(string root, string splitFile, IReadOnlyList<Sample> samples, IReadOnlyList<string> classNames)
+        => (Root, SplitFile, Samples, ClassNames) = (root, splitFile, samples, classNames);
+
+    /// <summary>Reads and checks the split list. <paramref name="classNames"/> defaults to VOC's 21 classes.</summary>
+    public static VocFolderDataset Open(string root, string splitFile, IReadOnlyList<string>? classNames = null)
+    {
+        classNames ??= VocPalette.ClassNames;
+        if (classNames.Count is < 1 or > Labels.Ignore)
+            throw new KitException($"a dataset needs 1 to {Labels.Ignore} classes, got {classNames.Count}");
+        if (!Directory.Exists(root)) throw new KitException("dataset root folder not found", root);
+        string rootFull = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        string[] lines;
+        try { lines = File.ReadAllLines(splitFile); }
+        catch (FileNotFoundException e) { throw new KitException("split list not found", splitFile, e); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new KitException($"cannot read split list: {e.Message}", splitFile, e); }
+
+        var samples = new List<Sample>();
+        for (int n = 0; n < lines.Length; n++)
+        {
+            var fields = lines[n].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length == 0) continue;
+            var (imageRelative, maskRelative) = fields.Length switch
+            {
+                1 => ($"JPEGImages/{fields[0]}.jpg", $"SegmentationClass/{fields[0]}.png"),
+                2 => (fields[0], fields[1]),
+                _ => throw new KitException($"line {n + 1}: expected an id or 'image_path mask_path', got {fields.Length} fields", splitFile),
+            };
+            samples.Add(new Sample(Resolve(rootFull, imageRelative, splitFile, n + 1), Resolve(rootFull, maskRelative, splitFile, n + 1)));
+        }
+        if (samples.Count == 0) throw new KitException("split list is empty", splitFile);
+        return new VocFolderDataset(rootFull, Path.GetFullPath(splitFile), samples, classNames);
+    }
+
+    /// <summary>A path from a split list, made absolute; refuses absolute paths, paths that leave
+    /// the root (a split list is data, and data must not point the kit at arbitrary files), and missing files.</summary>
+    static string Resolve(string rootFull, string relative, string splitFile, int line)
+    {
+        if (Path.IsPathRooted(relative))
+            throw new KitException($"line {line}: '{relative}' is an absolute path; split lists hold paths relative to the dataset root", splitFile);
+        string full = Path.GetFullPath(Path.Combine(rootFull, relative));
+        if (!full.StartsWith(rootFull + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new KitException($"line {line}: '{relative}' points outside the dataset root {rootFull}", splitFile);
+        if (!File.Exists(full))
+            throw new KitException($"line {line}: file '{relative}' does not exist under {rootFull}", splitFile);
+        return full;
+    }
+
+    /// <summary>
+    /// Sample <paramref name="index"/>: image float32 [3, H, W] in [0, 1] (not normalised: augment
+    /// first, then apply <see cref="Normalization"/>), mask int64 [H, W] with values &lt; NumClasses or 255.
+    /// </summary>
+    public (Tensor Image, Tensor Mask) LoadSample(int index)
+    {
+        var sample = Samples[index];
+        using var scope = NewDisposeScope();
+        var image = SafeImageReader.ReadImage(sample.ImagePath);
+        var mask = SafeImageReader.ReadIndexMask(sample.MaskPath);
+        if (mask.shape[0] != image.shape[1] || mask.shape[1] != image.shape[2])
+            throw new KitException($"mask is {mask.shape[1]}×{mask.shape[0]} but its image {Path.GetFileName(sample.ImagePath)} " +
+                                   $"is {image.shape[2]}×{image.shape[1]}", sample.MaskPath);
+        var invalid = mask.ge(NumClasses).logical_and_(mask.ne(Labels.Ignore));
+        if (invalid.any().item<bool>())
+        {
+            int value = mask.masked_select(invalid)[0].item<byte>();
+            throw new KitException($"mask value {value} is neither a class (< {NumClasses}) nor ignore ({Labels.Ignore})", sample.MaskPath);
+        }
+        var image01 = image.to_type(ScalarType.Float32).div_(255f);
+        return (image01.MoveToOuterDisposeScope(), mask.to_type(ScalarType.Int64).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Pads a sample to at least <paramref name="cropSize"/> on each side (image with 0, mask with
+    /// 255 so padding counts nowhere), at the bottom and right as UniMatch does, then cuts a
+    /// <paramref name="cropSize"/>² window at a position drawn from <paramref name="generator"/>.
+    /// Image [C, H, W], mask [H, W] → [C, crop, crop], [crop, crop].
+    /// </summary>
+    public static (Tensor Image, Tensor Mask) RandomCropOrPad(Tensor image, Tensor mask, int cropSize, Generator? generator)
+    {
+        using var scope = NewDisposeScope();
+        long height = image.shape[1], width = image.shape[2];
+        long padBottom = Math.Max(cropSize - height, 0), padRight = Math.Max(cropSize - width, 0);
+        if (padBottom > 0 || padRight > 0)
+        {
+            image = nn.functional.pad(image, [0, padRight, 0, padBottom], value: 0);
+            mask = nn.functional.pad(mask.unsqueeze(0), [0, padRight, 0, padBottom], value: Labels.Ignore).squeeze(0);
+        }
+        // randint's bound is exclusive: offsets are drawn in [0, size − crop].
+        long top = randint(image.shape[1] - cropSize + 1, [1], generator: generator).item<long>();
+        long left = randint(image.shape[2] - cropSize + 1, [1], generator: generator).item<long>();
+        var imageCrop = image.narrow(1, top, cropSize).narrow(2, left, cropSize).contiguous();
+        var maskCrop = mask.narrow(0, top, cropSize).narrow(1, left, cropSize).contiguous();
+        return (imageCrop.MoveToOuterDisposeScope(), maskCrop.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Loads, crops or pads, and stacks samples: images float32 [B, 3, crop, crop] in [0, 1]
+    /// (not normalised), masks int64 [B, crop, crop], on <paramref name="device"/>.</summary>
+    public (Tensor Images, Tensor Masks) LoadBatch(long[] indices, int cropSize, Generator? generator, Device? device = null)
+    {
+        using var scope = NewDisposeScope();
+        var images = new List<Tensor>();
+        var masks = new List<Tensor>();
+        foreach (long i in indices)
+        {
+            var (image, mask) = LoadSample((int)i);
+            var (imageCrop, maskCrop) = RandomCropOrPad(image, mask, cropSize, generator);
+            images.Add(imageCrop);
+            masks.Add(maskCrop);
+        }
+        device ??= CPU;
+        return (stack(images).to(device).MoveToOuterDisposeScope(), stack(masks).to(device).MoveToOuterDisposeScope());
+    }
+}
