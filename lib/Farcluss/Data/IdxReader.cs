@@ -4,7 +4,8 @@ using System.IO.Compression;
 namespace Farcluss.Data;
 
 /// <summary>A stack of greyscale images read from an IDX file: <paramref name="Pixels"/> holds
-/// <paramref name="Count"/> images of <paramref name="Rows"/>×<paramref name="Cols"/> bytes, row-major, one after another.</summary>
+/// <paramref name="Count"/> images of <paramref name="Rows"/>×<paramref name="Cols"/> bytes, row-major, one after another.
+/// Taught in notebook 00.</summary>
 public sealed record IdxImages(int Count, int Rows, int Cols, byte[] Pixels)
 {
     /// <summary>Bytes per image (Rows × Cols).</summary>

@@ -71,6 +71,9 @@ public sealed record M2NistLtSettings
             $"need 0 ≤ MinDigitsPerCanvas ≤ MaxDigitsPerCanvas, got {MinDigitsPerCanvas}, {MaxDigitsPerCanvas}");
         Require(ImbalanceRatio > 0 && double.IsFinite(ImbalanceRatio), $"ImbalanceRatio must be positive, got {ImbalanceRatio}");
         Require(TrainCount >= 0 && ValidationCount >= 0 && TestCount >= 0, "counts must not be negative");
+        long pixelsPerCanvas = (long)CanvasSize * CanvasSize;
+        foreach (var (name, count) in new[] { ("TrainCount", TrainCount), ("ValidationCount", ValidationCount), ("TestCount", TestCount) })
+            Require(count * pixelsPerCanvas <= Array.MaxLength, $"{name} {count} × {CanvasSize}² pixels does not fit one array");
         Require(LabeledFraction is >= 0 and <= 1, $"LabeledFraction must be in [0, 1], got {LabeledFraction}");
         Require(ValidationPoolSize >= 0, $"ValidationPoolSize must not be negative, got {ValidationPoolSize}");
         Require(BackgroundThreshold is >= 0 and <= 256 && ForegroundThreshold is >= 1 and <= 256 && BackgroundThreshold <= ForegroundThreshold,

@@ -21,7 +21,7 @@ public struct Pcg32
         _increment = (stream << 1) | 1UL;
         _state = 0;
         NextUInt();
-        _state += seed;
+        _state = unchecked(_state + seed);
         NextUInt();
     }
 
@@ -30,8 +30,11 @@ public struct Pcg32
     /// neighbouring indices give unrelated sequences.</summary>
     public static Pcg32 Derive(long seed, ulong part, long index)
     {
-        ulong mixed = SplitMix64((ulong)seed ^ SplitMix64(part * 0x9E3779B97F4A7C15UL + (ulong)index));
-        return new Pcg32(mixed, SplitMix64(mixed ^ part));
+        unchecked // wrap-around arithmetic is the point here, whatever the project's overflow setting
+        {
+            ulong mixed = SplitMix64((ulong)seed ^ SplitMix64(part * 0x9E3779B97F4A7C15UL + (ulong)index));
+            return new Pcg32(mixed, SplitMix64(mixed ^ part));
+        }
     }
 
     /// <summary>The next 32 random bits.</summary>
@@ -66,9 +69,12 @@ public struct Pcg32
 
     static ulong SplitMix64(ulong x)
     {
-        x += 0x9E3779B97F4A7C15UL;
-        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
-        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
-        return x ^ (x >> 31);
+        unchecked
+        {
+            x += 0x9E3779B97F4A7C15UL;
+            x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+            x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+            return x ^ (x >> 31);
+        }
     }
 }

@@ -68,7 +68,8 @@ public sealed class VocFolderDataset
     }
 
     /// <summary>A path from a split list, made absolute; refuses absolute paths, paths that leave
-    /// the root (a split list is data, and data must not point the kit at arbitrary files), and missing files.</summary>
+    /// the root (a split list is data, and data must not point the kit at arbitrary files), and missing files.
+    /// The check is on the path's text: a symbolic link inside the root is followed, as the user who made it intended.</summary>
     static string Resolve(string rootFull, string relative, string splitFile, int line)
     {
         if (Path.IsPathRooted(relative))
