@@ -52,7 +52,7 @@ static class BenchCommand
             int totalSteps = timed * result.GetValue(rounds);
             double Median(List<double> v) { var s = v.OrderBy(x => x).ToArray(); return s[s.Length / 2]; }
             Console.WriteLine($"batch {baseConfig.LabeledBatch} labeled + {baseConfig.UnlabeledBatch} unlabeled, " +
-                              $"{data.Labeled.ImageSize} px, {totalSteps} timed steps per variant (median of {result.GetValue(rounds)} rounds)");
+                              $"{data.Labeled.Height}×{data.Labeled.Width} px, {totalSteps} timed steps per variant (median of {result.GetValue(rounds)} rounds)");
             foreach (var n in names)
             {
                 var terms = string.Join(", ", termMs[n].OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value / totalSteps:F1}"));

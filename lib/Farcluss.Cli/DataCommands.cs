@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Farcluss;
 using Farcluss.Config;
+using Farcluss.Data;
 using Farcluss.Training;
 using Spectre.Console;
 

@@ -15,10 +15,14 @@ public sealed record MnistFiles(string TrainImages, string TrainLabels, string T
     /// <summary>What to tell a user whose MNIST files are missing.</summary>
     public const string FetchHint = "run data-scripts/fetch-mnist.sh (or `./farcluss data fetch`) to download them";
 
-    /// <summary>The folder fetch-mnist.sh writes to: <c>$FARCLUSS_DATA/mnist</c>, or <c>data/mnist</c>
-    /// relative to the working directory when FARCLUSS_DATA is not set.</summary>
-    public static string DefaultDirectory() =>
-        Path.Combine(Environment.GetEnvironmentVariable("FARCLUSS_DATA") is { Length: > 0 } root ? root : "data", "mnist");
+    /// <summary>The folder fetch-mnist.sh writes to: <c>$FARCLUSS_DATA/mnist</c>; else <c>data/mnist</c> under the
+    /// repository (<c>$FARCLUSS_HOME</c>, set by the launchers); else <c>data/mnist</c> under the working directory.</summary>
+    public static string DefaultDirectory()
+    {
+        if (Environment.GetEnvironmentVariable("FARCLUSS_DATA") is { Length: > 0 } data) return Path.Combine(data, "mnist");
+        var home = Environment.GetEnvironmentVariable("FARCLUSS_HOME");
+        return Path.Combine(home is { Length: > 0 } ? home : ".", "data", "mnist");
+    }
 
     /// <summary>Finds the four files in <paramref name="directory"/> or, if it is a data root, in its
     /// <c>mnist/</c> subfolder. Throws a <see cref="KitException"/> listing what is missing.</summary>

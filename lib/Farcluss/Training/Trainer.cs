@@ -114,14 +114,16 @@ public sealed class Trainer : IDisposable
         bool semiSupervised = Method.UseUnlabeled && Step >= _warmupSteps;
 
         // Labeled batch, weak view: L_s = CE(f_θ(A_w(x_l)), y_l), ignoring 255.
-        var (labeledImages, labeledMasks) = Data.Labeled.Batch(_labeledSampler.IndicesForStep(Step), Device);
+        // Augmentations work on [0, 1] images; the model sees them normalised.
+        var (labeledImages, labeledMasks) = Data.Labeled.Batch(_labeledSampler.IndicesForStep(Step), Device, normalize: false);
         (labeledImages, labeledMasks) = Augment.WeakView(labeledImages, labeledMasks, Config.Augment, generator);
+        var normalization = Data.Labeled.Normalization;
         Student.train();
 
         Tensor loss, supervisedLoss;
         if (!semiSupervised)
         {
-            var logits = Time("student", () => Student.call(labeledImages).Logits);
+            var logits = Time("student", () => Student.call(normalization.Apply(labeledImages)).Logits);
             supervisedLoss = Time("supervised", () => F.cross_entropy(logits, labeledMasks, ignore_index: Labels.Ignore));
             loss = supervisedLoss;
             Accumulate(loss, supervisedLoss, null, null, 0, null, null);
@@ -130,7 +132,7 @@ public sealed class Trainer : IDisposable
         {
             int labeledCount = (int)labeledImages.shape[0];
             // Unlabeled batch, weak view (its hidden masks only ride along for diagnostics).
-            var (unlabeledImages, hiddenMasks) = Data.Unlabeled!.Batch(_unlabeledSampler!.IndicesForStep(Step), Device);
+            var (unlabeledImages, hiddenMasks) = Data.Unlabeled!.Batch(_unlabeledSampler!.IndicesForStep(Step), Device, normalize: false);
             hiddenMasks = hiddenMasks.masked_fill(hiddenMasks.eq(Labels.Ignore), HiddenIgnore);
             var (weakImages, weakHidden) = Augment.WeakView(unlabeledImages, hiddenMasks, Config.Augment, generator);
             var valid = weakHidden.ne(Labels.Ignore); // padded pixels count nowhere
@@ -141,14 +143,15 @@ public sealed class Trainer : IDisposable
             {
                 using var _ = no_grad();
                 Teacher.eval();
-                return F.softmax(Teacher.call(weakImages).Logits, 1);
+                return F.softmax(Teacher.call(normalization.Apply(weakImages)).Logits, 1);
             });
 
             // Strong view: photometric jitter, then CutMix applied to images and to every teacher map alike.
             var strongImages = Augment.StrongPhotometric(weakImages, Config.Augment, generator);
             if (Method.UseCutMix)
             {
-                var boxes = CutMixBoxes.Sample((int)strongImages.shape[0], (int)strongImages.shape[2], (int)strongImages.shape[3], generator);
+                var boxes = CutMixBoxes.Sample((int)strongImages.shape[0], (int)strongImages.shape[2], (int)strongImages.shape[3],
+                    generator, Config.Augment, Device);
                 strongImages = boxes.Apply(strongImages);
                 teacherProbs = boxes.Apply(teacherProbs);
                 valid = boxes.Apply(valid.to_type(ScalarType.Float32)).gt(0.5);
@@ -156,7 +159,7 @@ public sealed class Trainer : IDisposable
             }
 
             // Student sees labeled and strong unlabeled images in one pass (BatchNorm over both).
-            var output = Time("student", () => Student.call(cat(new[] { labeledImages, strongImages }, 0)));
+            var output = Time("student", () => Student.call(normalization.Apply(cat(new[] { labeledImages, strongImages }, 0))));
             var labeledLogits = output.Logits[..labeledCount];
             var unlabeledLogits = output.Logits[labeledCount..];
             supervisedLoss = Time("supervised", () => F.cross_entropy(labeledLogits, labeledMasks, ignore_index: Labels.Ignore));

@@ -31,7 +31,7 @@ public sealed record TrainingData(
         switch (settings.Kind)
         {
             case "m2nist-lt":
-                var dataset = M2NistLtDataset.Generate(MnistFiles.Locate(settings.Root), settings.M2Nist);
+                var dataset = M2NistLt.Load(settings.Root ?? MnistFiles.DefaultDirectory(), settings.M2Nist);
                 return new TrainingData(dataset.Labeled, dataset.Unlabeled, dataset.Validation, dataset.Test, dataset.ClassNames, dataset.Channels);
             default:
                 throw new KitException($"unknown data.kind '{settings.Kind}' for training; known: m2nist-lt (voc-folder: see notebook 09)");
