@@ -18,7 +18,8 @@ var root = new RootCommand(
 };
 try
 {
-    return root.Parse(args).Invoke();
+    // Our own handler below turns the kit's errors into one line; anything else is a bug and keeps its trace.
+    return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (KitException e)
 {

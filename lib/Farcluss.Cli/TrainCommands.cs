@@ -122,6 +122,11 @@ static class TrainCommands
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds.", DefaultValueFactory = _ => "0,1,2" };
         var only = new Option<string?>("--only") { Description = "Comma-separated variants to (re)run alone; default: the ladder and the leave-one-out rows." };
         var output = new Option<string>("--out") { Description = "Results file stem: writes STEM.json and STEM.md.", DefaultValueFactory = _ => "results/ablation" };
+        var split = new Option<string>("--report-split")
+        {
+            Description = "Split the Markdown table reports: test (results) or validation (when searching settings: tune on validation only).",
+            DefaultValueFactory = _ => "test",
+        };
         var command = new Command("ablate",
             "Run the ablation ladder (supervised, hard, fuzzy, weight, rebalance, farcluss) and the leave-one-out rows over seeds; " +
             "writes a JSON file (runs with variant, settings, seed, miou, per_class_iou, ms_per_step) and a Markdown table. " +
@@ -130,16 +135,19 @@ static class TrainCommands
         command.Options.Add(seeds);
         command.Options.Add(only);
         command.Options.Add(output);
+        command.Options.Add(split);
         command.SetAction(result =>
         {
             var config = common.Build(result);
+            var reportSplit = result.GetValue(split)!;
+            if (reportSplit is not ("test" or "validation")) throw new KitException($"--report-split must be test or validation, got '{reportSplit}'");
             var seedList = result.GetValue(seeds)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s.Trim())).ToArray();
             var names = (result.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                          ?? Variants.AblationNames.ToArray());
             foreach (var n in names) Variants.Get(n);
             var stem = result.GetValue(output)!;
             var data = LoadData(config);
-            var report = NewReport(config, data, result.GetValue(common.Preset)!);
+            var report = NewReport(config, data, result.GetValue(common.Preset)!) with { Split = reportSplit };
             if (File.Exists(stem + ".json"))
             {
                 var previous = Ablation.FromJson(File.ReadAllText(stem + ".json"), stem + ".json");

@@ -14,6 +14,7 @@ public sealed record DataSettings
     public string? Root { get; init; }
 
     /// <summary>M2NIST-LT generation settings.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("m2nist")]
     public M2NistLtSettings M2Nist { get; init; } = new();
 }
 
