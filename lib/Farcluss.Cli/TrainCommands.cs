@@ -184,6 +184,12 @@ static class TrainCommands
 
     public static TrainingData LoadData(TrainingConfig config)
     {
+        // The main job sets itself up: MNIST is fetched (and hash-checked) on first use of the default folder.
+        if (config.Data.Kind == "m2nist-lt" && config.Data.Root is null && !Farcluss.Data.MnistFiles.TryLocate(Farcluss.Data.MnistFiles.DefaultDirectory(), out _))
+        {
+            int code = DataCommands.RunFetchScript();
+            if (code != 0) throw new KitException($"fetching MNIST failed (exit code {code}); see the messages above");
+        }
         var clock = Stopwatch.StartNew();
         var data = TrainingData.Load(config.Data);
         Console.Error.WriteLine($"data: {config.Data.Kind}, {data.Labeled.Count} labeled, {data.Unlabeled?.Count ?? 0} unlabeled, " +
