@@ -55,6 +55,7 @@ public static class Checkpoint
 
     public static Header ReadHeader(BinaryReader reader, string path)
     {
+        RefusePythonPickles(reader.BaseStream, path);
         try
         {
             if (reader.ReadString() != Magic) throw new KitException("not a FARCLUSS checkpoint (bad magic)", path);
@@ -68,6 +69,26 @@ public static class Checkpoint
         {
             throw new KitException($"not a readable FARCLUSS checkpoint ({e.Message})", path, e);
         }
+    }
+
+    /// <summary>
+    /// A PyTorch .pth/.pt file is a zip archive holding a pickle, or a bare pickle; unpickling runs
+    /// whatever the file says (any Python callable), so the kit reads none, and says so plainly
+    /// instead of "bad magic".
+    /// </summary>
+    static void RefusePythonPickles(Stream stream, string path)
+    {
+        if (!stream.CanSeek) return;
+        long start = stream.Position;
+        Span<byte> head = stackalloc byte[4];
+        int read = stream.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+        stream.Position = start;
+        bool zip = read == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
+        bool pickle = read >= 2 && head[0] == 0x80 && head[1] is >= 2 and <= 5; // PROTO opcode, protocols 2–5
+        if (zip || pickle)
+            throw new KitException($"this is a {(zip ? "zip archive" : "Python pickle")} (a PyTorch .pth/.pt file?), not a FARCLUSS " +
+                                   "checkpoint; the kit does not load PyTorch pickles, because loading one can run code from the file " +
+                                   "(README, \"What is trusted\")", path);
     }
 
     /// <summary>Loads the teacher (the reported model) for evaluation or prediction.</summary>

@@ -174,8 +174,13 @@ public class BadInputTests
         wrongMagic[1] ^= 0x20; // "FARCLUSS-CHECKPOINT" → "fARCLUSS-CHECKPOINT"
         File.WriteAllBytes(damaged, wrongMagic);
         Assert.Contains("not a FARCLUSS checkpoint (bad magic)", Assert.Throws<KitException>(() => Checkpoint.Restore(trainer, damaged)).Message);
-        File.WriteAllText(damaged, "PK\u0003\u0004 a PyTorch .pth is a zip: not this format");
-        Assert.Equal(damaged, Assert.Throws<KitException>(() => Checkpoint.LoadTeacher(damaged, CPU)).FilePath);
+        // PyTorch files (a zip holding a pickle, or a bare pickle) are refused by their first bytes, unread.
+        File.WriteAllText(damaged, "PK\u0003\u0004 a PyTorch .pth is a zip holding data.pkl");
+        var zip = Assert.Throws<KitException>(() => Checkpoint.LoadTeacher(damaged, CPU));
+        Assert.Equal(damaged, zip.FilePath);
+        Assert.Contains("this is a zip archive (a PyTorch .pth/.pt file?), not a FARCLUSS checkpoint; the kit does not load PyTorch pickles", zip.Message);
+        File.WriteAllBytes(damaged, [0x80, 0x02, (byte)'c', .. "os\nsystem\n"u8]); // protocol 2: GLOBAL os.system
+        Assert.Contains("this is a Python pickle", Assert.Throws<KitException>(() => Checkpoint.Restore(trainer, damaged)).Message);
         Assert.Contains("checkpoint not found", Assert.Throws<KitException>(() => Checkpoint.Restore(trainer, dir.File("none.bin"))).Message);
     }
 
