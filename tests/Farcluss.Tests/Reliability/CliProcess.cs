@@ -15,7 +15,9 @@ static class CliProcess
     /// <summary>The dotnet host that runs the tests (set by the dotnet CLI), else `dotnet` from PATH.</summary>
     static string Host => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
 
-    /// <summary>A tiny M2NIST-LT run: 32×32 canvases, 16 labeled and 48 unlabeled, width-8 model, one thread.</summary>
+    /// <summary>A tiny M2NIST-LT run: 32×32 canvases, 16 labeled and 48 unlabeled, width-8 model, one thread.
+    /// (`train` currently replaces the file's "method" section with the --variant's settings, so the
+    /// method keys only take effect once that is changed; the tests do not depend on them.)</summary>
     public const string TinyConfig = """
         {
           "data": { "m2_nist": { "canvas_size": 32, "train_count": 64, "labeled_fraction": 0.25, "validation_count": 8, "test_count": 8 } },
