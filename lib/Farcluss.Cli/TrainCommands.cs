@@ -41,7 +41,7 @@ static class TrainCommands
                 Checkpoint.Restore(trainer, checkpoint);
                 Console.Error.WriteLine($"resumed {checkpoint} at step {trainer.Step}");
             }
-            File.WriteAllText(Path.Combine(runDirectory, "config.json"), ConfigFile.ToJson(config));
+            AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.json"), ConfigFile.ToJson(config));
             var run = trainer.Run(runDirectory);
             Tables.PrintEval(run.TeacherTest, data.ClassNames);
             Tables.PrintEval(run.StudentTest, data.ClassNames);
@@ -68,6 +68,9 @@ static class TrainCommands
             var config = ConfigFile.Parse(header.ConfigJson, new TrainingConfig(), path);
             if (result.GetValue(dataRoot) is string root) config = config with { Data = config.Data with { Root = root } };
             var data = LoadData(config);
+            if (header.NumClasses != data.NumClasses || header.InChannels != data.Channels)
+                throw new KitException($"checkpoint predicts {header.NumClasses} classes from {header.InChannels} channel(s), " +
+                                       $"but the data has {data.NumClasses} classes and {data.Channels} channel(s)", path);
             var which = result.GetValue(split);
             var target = which switch
             {
