@@ -33,7 +33,7 @@ static class BenchCommand
             var data = TrainCommands.LoadData(baseConfig);
             long rssStart = Process.GetCurrentProcess().WorkingSet64;
             var names = new[] { "supervised", "hard", "farcluss", "farcluss-reco" };
-            var trainers = names.ToDictionary(n => n, n => new Trainer(baseConfig with { Method = Variants.Get(n) with { RampFraction = 0 } }, data) { ProfileTerms = true });
+            var trainers = names.ToDictionary(n => n, n => new Trainer(baseConfig with { Method = Variants.Get(n, baseConfig.Method) }, data) { ProfileTerms = true });
             var stepMs = names.ToDictionary(n => n, _ => new List<double>());
             var termMs = names.ToDictionary(n => n, _ => new Dictionary<string, double>());
             foreach (var n in names)

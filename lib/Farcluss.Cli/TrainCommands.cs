@@ -15,10 +15,11 @@ static class TrainCommands
         var common = new CommonOptions();
         var variant = new Option<string>("--variant")
         {
-            Description = "Method setting: " + string.Join(", ", Variants.All.Select(v => v.Name)) + ".",
+            Description = "Variant laid over the config's method settings: " + string.Join(", ", Variants.All.Select(v => v.Name)) +
+                          ". farcluss (the default) trains the method section as the preset and --config give it.",
             DefaultValueFactory = _ => "farcluss",
         };
-        var seed = new Option<int>("--seed") { Description = "Seed of initialisation, data order and augmentation.", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int?>("--seed") { Description = "Seed of initialisation, data order and augmentation (default: the config's, 0)." };
         var output = new Option<string?>("--out") { Description = "Run folder for metrics.jsonl, config.json and checkpoint.bin (default runs/<variant>-s<seed>)." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its checkpoint." };
         var command = new Command("train", "Train one variant; writes metrics (JSON lines), the config and a checkpoint; prints test mIoU and per-class IoU.");
@@ -30,7 +31,8 @@ static class TrainCommands
         command.SetAction(result =>
         {
             var name = result.GetValue(variant)!;
-            var config = common.Build(result) with { Method = Variants.Get(name), Seed = result.GetValue(seed) };
+            var basis = common.Build(result);
+            var config = basis with { Method = Variants.Get(name, basis.Method), Seed = result.GetValue(seed) ?? basis.Seed };
             var runDirectory = result.GetValue(output) ?? Path.Combine("runs", $"{name}-s{config.Seed}");
             Directory.CreateDirectory(runDirectory);
             var data = LoadData(config);

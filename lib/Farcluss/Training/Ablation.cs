@@ -57,7 +57,7 @@ public static class Ablation
     public static AblationRun RunOne(TrainingConfig baseConfig, TrainingData data, string variant, int seed,
         Action<TrainingProgress>? onProgress = null, string? runDirectory = null)
     {
-        var config = baseConfig with { Method = Variants.Get(variant), Seed = seed };
+        var config = baseConfig with { Method = Variants.Get(variant, baseConfig.Method), Seed = seed };
         using var trainer = new Trainer(config, data) { OnProgress = onProgress };
         var result = trainer.Run(runDirectory);
         var rarest = data.RarestClasses(3);
