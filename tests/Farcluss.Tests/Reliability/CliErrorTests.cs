@@ -60,7 +60,7 @@ public class CliErrorTests
 
         // labeled_fraction 0: 64 training canvases, none labeled.
         var config = JsonNode.Parse(CliProcess.TinyConfig)!.AsObject();
-        config["data"]!["m2_nist"]!["labeled_fraction"] = 0;
+        config["data"]!["m2nist"]!["labeled_fraction"] = 0;
         File.WriteAllText(dir.File("unlabeled.json"), config.ToJsonString());
         AssertOneErrorLine("error: the labeled split is empty: nothing to train on",
             CliProcess.Run(dir.Path, 120, Train("unlabeled.json", "--out", "b")));

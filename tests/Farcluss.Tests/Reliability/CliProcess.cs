@@ -20,7 +20,7 @@ static class CliProcess
     /// method keys only take effect once that is changed; the tests do not depend on them.)</summary>
     public const string TinyConfig = """
         {
-          "data": { "m2_nist": { "canvas_size": 32, "train_count": 64, "labeled_fraction": 0.25, "validation_count": 8, "test_count": 8 } },
+          "data": { "m2nist": { "canvas_size": 32, "train_count": 64, "labeled_fraction": 0.25, "validation_count": 8, "test_count": 8 } },
           "model": { "width": 8 },
           "method": { "anchors": 64, "projection_dim": 16 },
           "labeled_batch": 2, "unlabeled_batch": 2, "threads": 1
