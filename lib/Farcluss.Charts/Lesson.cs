@@ -81,6 +81,9 @@ public static class Lesson
         };
     }
 
+    /// <summary>The line a progress display shows before the first step (step 0).</summary>
+    public static string Start(string label, long totalSteps) => Describe(label, new TrainingProgress(0, totalSteps, double.NaN, 0, "starting"));
+
     /// <summary>"label: step 120/600 [#####.....] loss 0.412, 85 ms/step, 41 s left (train)".</summary>
     public static string Describe(string label, TrainingProgress p)
     {
