@@ -5,8 +5,8 @@
 #
 # Each page carries plotly.js inline once (written by the lessons' chart formatter) and every chart's
 # data, so a reader who runs nothing can open it in a browser with no network. Jupyter's nbconvert
-# writes the pages; its template's CDN script tags (require.js, MathJax: the lessons need neither;
-# their equations are plain Unicode) are removed, and links between lessons point at the .html pages.
+# writes the pages; its template's external script tags (require.js, MathJax from a CDN or Debian's
+# /usr/share/javascript: the lessons need neither, their equations are plain Unicode) are removed, and links between lessons point at the .html pages.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 from="$here/out"
@@ -30,15 +30,16 @@ for nb in "${executed[@]}"; do
 import re, sys
 path = sys.argv[1]
 html = open(path, encoding="utf-8").read()
-# Offline: drop every script or stylesheet the template would fetch from the network.
-html = re.sub(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>', "", html)
-html = re.sub(r'<link[^>]*\shref="https?://[^"]*"[^>]*>', "", html)
+# Self-contained: drop every script or stylesheet the template loads from elsewhere (a CDN, or Debian's
+# file:///usr/share/javascript copies of require.js and MathJax, which a reader's machine may not have).
+html = re.sub(r'<script[^>]*\ssrc="(?:https?|file):[^"]*"[^>]*>\s*</script>', "", html)
+html = re.sub(r'<link[^>]*\shref="(?:https?|file):[^"]*"[^>]*>', "", html)
 # MathJax's inline configuration is useless without MathJax.
 html = re.sub(r'<script type="text/x-mathjax-config">.*?</script>', "", html, flags=re.S)
 # Links between lessons lead to the exported pages.
 html = re.sub(r'href="(\d\d-[a-z0-9-]+)\.ipynb"', r'href="\1.html"', html)
 open(path, "w", encoding="utf-8").write(html)
-left = re.findall(r'<(?:script|link|img)[^>]*(?:src|href)="(https?://[^"]*)"', html)
+left = re.findall(r'<(?:script|link|img)[^>]*(?:src|href)="((?:https?|file):[^"]*)"', html)
 if left:
     sys.exit(f"export-html: {path} still loads {left[:3]}")
 PY

@@ -34,8 +34,13 @@ public static class OfflinePlotly
         return reader.ReadToEnd();
     }
 
-    /// <summary>A &lt;script&gt; element holding plotly.js inline.</summary>
-    public static string ScriptTag() => "<script type=\"text/javascript\">" + PlotlyJs + "</script>";
+    /// <summary>
+    /// A &lt;script&gt; element holding plotly.js inline, always defining the global <c>Plotly</c>: plotly.js
+    /// is a UMD bundle that registers itself as an AMD module instead when require.js is on the page
+    /// (classic Jupyter, nbconvert's HTML), so <c>define</c>, <c>module</c> and <c>exports</c> are hidden from it.
+    /// </summary>
+    public static string ScriptTag() =>
+        "<script type=\"text/javascript\">(function (define, module, exports) {\n" + PlotlyJs + "\n})(undefined, undefined, undefined);</script>";
 
     /// <summary>The chart's div and its newPlot call, with no reference to plotly.js (it must be on the page already).</summary>
     public static string ChartHtml(GenericChart chart)
