@@ -6,8 +6,9 @@
 #   --engine repl       (default) dotnet-repl 0.3.259, the pinned local tool → notebooks/out/NAME.ipynb
 #   --engine nbconvert  Jupyter's nbconvert with the kit's kernelspec (installed into .build/jupyter by
 #                       environment/install-kernel.sh, loopback only) → notebooks/out/nbconvert/NAME.ipynb
-#   --workshop          the workshop preset (minutes per lesson); default is the smoke preset
+#   --workshop          the workshop preset (minutes per lesson; copies in notebooks/out[/nbconvert]/workshop/); default is the smoke preset
 #                       (FARCLUSS_SMOKE=1: tiny data, seconds of training), as CI runs them.
+#   LESSON.ipynb ...    only these (names in notebooks/); default: $FARCLUSS_LESSONS if set, else every lesson.
 #
 # Builds the library and its chart helpers (Release) into .build/notebooks/, which every lesson's
 # first cell loads. A cell that fails is reported as "FAILED NAME, code cell N (...): error" and the
@@ -26,19 +27,20 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --engine) engine="${2:-}"; shift 2 ;;
     --workshop) smoke=0; shift ;;
-    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) lessons+=("$1"); shift ;;
   esac
 done
 case "$engine" in repl|nbconvert) ;; *) echo "run-all: unknown engine '$engine' (repl or nbconvert)" >&2; exit 2 ;; esac
 if [ "$smoke" = 1 ]; then export FARCLUSS_SMOKE=1; preset=smoke; timeout_s="${NOTEBOOK_TIMEOUT:-900}"
 else unset FARCLUSS_SMOKE; preset=workshop; timeout_s="${NOTEBOOK_TIMEOUT:-1800}"; fi
+if [ ${#lessons[@]} -eq 0 ] && [ -n "${FARCLUSS_LESSONS:-}" ]; then read -r -a lessons <<<"$FARCLUSS_LESSONS"; fi
 if [ ${#lessons[@]} -eq 0 ]; then
   for nb in "$here"/[0-9][0-9]-*.ipynb; do lessons+=("$(basename "$nb")"); done
 fi
 python=python3; command -v python3 >/dev/null || python=/usr/bin/python3
 
-out="$here/out"; [ "$engine" = nbconvert ] && out="$here/out/nbconvert"
+out="$here/out"; [ "$engine" = nbconvert ] && out="$out/nbconvert"; [ "$smoke" = 0 ] && out="$out/workshop"
 mkdir -p "$out"
 results="$out/results-$engine.tsv"
 : > "$results"
