@@ -34,8 +34,8 @@ public static class Plot
         return trace;
     }
 
-    /// <summary>A line (with markers) trace.</summary>
-    public static Trace2D Line(string name, IEnumerable<double> x, IEnumerable<double> y, string? color = null, string? dash = null)
+    /// <summary>A line (with markers) trace; x may be numbers or category names.</summary>
+    public static Trace2D Line<TX>(string name, IEnumerable<TX> x, IEnumerable<double> y, string? color = null, string? dash = null)
     {
         var trace = new Trace2D("scatter");
         trace.SetProperty("name", name);

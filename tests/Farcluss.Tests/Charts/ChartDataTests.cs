@@ -101,6 +101,12 @@ public class ChartDataTests : TorchTestBase
         Assert.Equal(2L, bins[1].Count);
         Assert.Equal(1.0, bins[1].Accuracy, 12);
         Assert.Equal(0.975, bins[1].MeanWeight, 6);
+
+        // The chart: accuracy 50% and 100% as bars, each bin holding 2 of the 4 counted pixels (50%) as a line.
+        var traces = Plot.Traces(LessonCharts.Calibration(bins));
+        AssertValues([50, 100], Plot.Attribute(traces[0], "y"));
+        AssertValues([50, 50], Plot.Attribute(traces[1], "y"));
+        Assert.Equal(new[] { "0.0–0.5", "0.5–1.0" }, (string[])Plot.Attribute(traces[1], "x")!);
     }
 
     [Fact]
