@@ -19,7 +19,7 @@ public static class StepCost
         int warmupSteps = 2, int stepsPerBlock = 5, int blocks = 2, Action<string>? progress = null)
     {
         var config = baseConfig with { Steps = 1_000_000, LogEvery = 1_000_000 };
-        var trainers = variants.ToDictionary(v => v, v => new Trainer(config with { Method = Variants.Get(v) with { RampFraction = 0 } }, data) { ProfileTerms = true });
+        var trainers = variants.ToDictionary(v => v, v => new Trainer(config with { Method = Variants.Get(v, config.Method) with { RampFraction = 0 } }, data) { ProfileTerms = true });
         try
         {
             var stepMs = variants.ToDictionary(v => v, _ => new List<double>());

@@ -33,10 +33,14 @@ static class BenchCommand
             var data = TrainCommands.LoadData(baseConfig);
             long rssStart = Process.GetCurrentProcess().WorkingSet64;
             var names = new[] { "supervised", "hard", "farcluss", "farcluss-reco" };
-            var trainers = names.ToDictionary(n => n, n => new Trainer(baseConfig with { Method = Variants.Get(n) with { RampFraction = 0 } }, data) { ProfileTerms = true });
+            var trainers = names.ToDictionary(n => n, n => new Trainer(baseConfig with { Method = Variants.Get(n, baseConfig.Method) }, data) { ProfileTerms = true });
             var stepMs = names.ToDictionary(n => n, _ => new List<double>());
             var termMs = names.ToDictionary(n => n, _ => new Dictionary<string, double>());
-            foreach (var n in names) for (int i = 0; i < result.GetValue(warmup); i++) trainers[n].TrainStep();
+            foreach (var n in names)
+            {
+                for (int i = 0; i < result.GetValue(warmup); i++) trainers[n].TrainStep();
+                trainers[n].FlushStatsForBench(); // warm-up times are not counted
+            }
             int timed = result.GetValue(steps);
             for (int r = 0; r < result.GetValue(rounds); r++)
                 foreach (var n in names)

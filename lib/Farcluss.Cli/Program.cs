@@ -18,10 +18,18 @@ var root = new RootCommand(
 };
 try
 {
-    return root.Parse(args).Invoke();
+    // Without this, System.CommandLine catches every exception itself and prints its stack trace.
+    return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (KitException e)
 {
+    // Bad input (a file, a setting, a checkpoint): one line naming the file and the problem.
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;
+}
+catch (Exception e) when (Environment.GetEnvironmentVariable("FARCLUSS_DEBUG") != "1")
+{
+    // A bug of the kit, not of the input: still one line, with the way to get the whole trace.
+    Console.Error.WriteLine($"error: unexpected {e.GetType().Name}: {e.Message} (set FARCLUSS_DEBUG=1 for the stack trace)");
+    return 2;
 }

@@ -15,10 +15,11 @@ static class TrainCommands
         var common = new CommonOptions();
         var variant = new Option<string>("--variant")
         {
-            Description = "Method setting: " + string.Join(", ", Variants.All.Select(v => v.Name)) + ".",
+            Description = "Variant laid over the config's method settings: " + string.Join(", ", Variants.All.Select(v => v.Name)) +
+                          ". farcluss (the default) trains the method section as the preset and --config give it.",
             DefaultValueFactory = _ => "farcluss",
         };
-        var seed = new Option<int>("--seed") { Description = "Seed of initialisation, data order and augmentation.", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int?>("--seed") { Description = "Seed of initialisation, data order and augmentation (default: the config's, 0)." };
         var output = new Option<string?>("--out") { Description = "Run folder for metrics.jsonl, config.json and checkpoint.bin (default runs/<variant>-s<seed>)." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its checkpoint." };
         var command = new Command("train", "Train one variant; writes metrics (JSON lines), the config and a checkpoint; prints test mIoU and per-class IoU.");
@@ -30,7 +31,8 @@ static class TrainCommands
         command.SetAction(result =>
         {
             var name = result.GetValue(variant)!;
-            var config = common.Build(result) with { Method = Variants.Get(name), Seed = result.GetValue(seed) };
+            var basis = common.Build(result);
+            var config = basis with { Method = Variants.Get(name, basis.Method), Seed = result.GetValue(seed) ?? basis.Seed };
             var runDirectory = result.GetValue(output) ?? Path.Combine("runs", $"{name}-s{config.Seed}");
             Directory.CreateDirectory(runDirectory);
             var data = LoadData(config);
@@ -41,7 +43,7 @@ static class TrainCommands
                 Checkpoint.Restore(trainer, checkpoint);
                 Console.Error.WriteLine($"resumed {checkpoint} at step {trainer.Step}");
             }
-            File.WriteAllText(Path.Combine(runDirectory, "config.json"), ConfigFile.ToJson(config));
+            AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.json"), ConfigFile.ToJson(config));
             var run = trainer.Run(runDirectory);
             Tables.PrintEval(run.TeacherTest, data.ClassNames);
             Tables.PrintEval(run.StudentTest, data.ClassNames);
@@ -68,6 +70,9 @@ static class TrainCommands
             var config = ConfigFile.Parse(header.ConfigJson, new TrainingConfig(), path);
             if (result.GetValue(dataRoot) is string root) config = config with { Data = config.Data with { Root = root } };
             var data = LoadData(config);
+            if (header.NumClasses != data.NumClasses || header.InChannels != data.Channels)
+                throw new KitException($"checkpoint predicts {header.NumClasses} classes from {header.InChannels} channel(s), " +
+                                       $"but the data has {data.NumClasses} classes and {data.Channels} channel(s)", path);
             var which = result.GetValue(split);
             var target = which switch
             {
@@ -122,6 +127,11 @@ static class TrainCommands
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds.", DefaultValueFactory = _ => "0,1,2" };
         var only = new Option<string?>("--only") { Description = "Comma-separated variants to (re)run alone; default: the ladder and the leave-one-out rows." };
         var output = new Option<string>("--out") { Description = "Results file stem: writes STEM.json and STEM.md.", DefaultValueFactory = _ => "results/ablation" };
+        var split = new Option<string>("--report-split")
+        {
+            Description = "Split the Markdown table reports: test (results) or validation (when searching settings: tune on validation only).",
+            DefaultValueFactory = _ => "test",
+        };
         var command = new Command("ablate",
             "Run the ablation ladder (supervised, hard, fuzzy, weight, rebalance, farcluss) and the leave-one-out rows over seeds; " +
             "writes a JSON file (runs with variant, settings, seed, miou, per_class_iou, ms_per_step) and a Markdown table. " +
@@ -130,16 +140,19 @@ static class TrainCommands
         command.Options.Add(seeds);
         command.Options.Add(only);
         command.Options.Add(output);
+        command.Options.Add(split);
         command.SetAction(result =>
         {
             var config = common.Build(result);
+            var reportSplit = result.GetValue(split)!;
+            if (reportSplit is not ("test" or "validation")) throw new KitException($"--report-split must be test or validation, got '{reportSplit}'");
             var seedList = result.GetValue(seeds)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s.Trim())).ToArray();
             var names = (result.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                          ?? Variants.AblationNames.ToArray());
             foreach (var n in names) Variants.Get(n);
             var stem = result.GetValue(output)!;
             var data = LoadData(config);
-            var report = NewReport(config, data, result.GetValue(common.Preset)!);
+            var report = NewReport(config, data, result.GetValue(common.Preset)!) with { Split = reportSplit };
             if (File.Exists(stem + ".json"))
             {
                 var previous = Ablation.FromJson(File.ReadAllText(stem + ".json"), stem + ".json");
@@ -176,6 +189,12 @@ static class TrainCommands
 
     public static TrainingData LoadData(TrainingConfig config)
     {
+        // The main job sets itself up: MNIST is fetched (and hash-checked) on first use of the default folder.
+        if (config.Data.Kind == "m2nist-lt" && config.Data.Root is null && !Farcluss.Data.MnistFiles.TryLocate(Farcluss.Data.MnistFiles.DefaultDirectory(), out _))
+        {
+            int code = DataCommands.RunFetchScript();
+            if (code != 0) throw new KitException($"fetching MNIST failed (exit code {code}); see the messages above");
+        }
         var clock = Stopwatch.StartNew();
         var data = TrainingData.Load(config.Data);
         Console.Error.WriteLine($"data: {config.Data.Kind}, {data.Labeled.Count} labeled, {data.Unlabeled?.Count ?? 0} unlabeled, " +

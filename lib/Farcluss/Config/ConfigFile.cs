@@ -42,10 +42,17 @@ public static class ConfigFile
         }
     }
 
+    /// <summary>Reads a config file laid over <paramref name="basis"/> and checks its values, so that an
+    /// impossible value is reported with the file that holds it.</summary>
     public static TrainingConfig Load(string path, TrainingConfig basis)
     {
         if (!File.Exists(path)) throw new KitException("config file not found", path);
-        return Parse(File.ReadAllText(path), basis, path);
+        var config = Parse(File.ReadAllText(path), basis, path);
+        // The class count is a fact of the data, not known yet: 255 (the most a uint8 mask holds)
+        // stands in, and the trainer checks K ≤ C again once the data is loaded.
+        try { config.Validate(Labels.Ignore); }
+        catch (KitException e) when (e.FilePath is null) { throw new KitException(e.Message, path, e); }
+        return config;
     }
 
     static void Merge(JsonObject target, JsonObject overlay)

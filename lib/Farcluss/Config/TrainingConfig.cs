@@ -14,6 +14,7 @@ public sealed record DataSettings
     public string? Root { get; init; }
 
     /// <summary>M2NIST-LT generation settings.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("m2nist")]
     public M2NistLtSettings M2Nist { get; init; } = new();
 }
 
@@ -87,6 +88,7 @@ public sealed record TrainingConfig
         MethodSettings.Require(MaxBadSteps >= 0, $"max_bad_steps must be ≥ 0, got {MaxBadSteps}");
         MethodSettings.Require(Optimizer.LearningRate > 0, $"optimizer.learning_rate must be > 0, got {Optimizer.LearningRate}");
         MethodSettings.Require(Optimizer.Name is "adam" or "sgd", $"optimizer.name must be adam or sgd, got '{Optimizer.Name}'");
+        Augment.Validate();
         Method.Validate(numClasses);
     }
 }

@@ -68,6 +68,29 @@ public sealed record AugmentSettings
     /// <summary>Box aspect ratio (height / width) drawn from [CutMixAspectMin, 1 / CutMixAspectMin]. Default 0.3.</summary>
     public double CutMixAspectMin { get; init; } = 0.3;
 
+    /// <summary>Throws a <see cref="KitException"/> naming the first setting that cannot work (a zoom of 0,
+    /// a probability outside [0, 1], a CutMix box larger than the image, ...).</summary>
+    public void Validate()
+    {
+        static void Require(bool ok, string problem) { if (!ok) throw new KitException($"augment.{problem}"); }
+        static bool Probability(double p) => p is >= 0 and <= 1;
+        Require(ScaleMin > 0 && double.IsFinite(ScaleMax) && ScaleMin <= ScaleMax,
+            $"scale_min and scale_max must satisfy 0 < scale_min ≤ scale_max, got {ScaleMin} and {ScaleMax}");
+        Require(StrongStrength >= 0 && double.IsFinite(StrongStrength), $"strong_strength must be ≥ 0, got {StrongStrength}");
+        Require(Probability(JitterProbability), $"jitter_probability must be in [0, 1], got {JitterProbability}");
+        Require(Probability(GrayscaleProbability), $"grayscale_probability must be in [0, 1], got {GrayscaleProbability}");
+        Require(Probability(BlurProbability), $"blur_probability must be in [0, 1], got {BlurProbability}");
+        Require(Probability(CutMixProbability), $"cut_mix_probability must be in [0, 1], got {CutMixProbability}");
+        Require(Brightness >= 0 && Contrast >= 0 && Saturation >= 0 && double.IsFinite(Brightness + Contrast + Saturation),
+            $"brightness, contrast and saturation must be ≥ 0, got {Brightness}, {Contrast}, {Saturation}");
+        Require(BlurSigmaMin >= 0 && BlurSigmaMin <= BlurSigmaMax && double.IsFinite(BlurSigmaMax),
+            $"blur sigmas must satisfy 0 ≤ blur_sigma_min ≤ blur_sigma_max, got {BlurSigmaMin} and {BlurSigmaMax}");
+        Require(BlurReferenceSize >= 1, $"blur_reference_size must be ≥ 1, got {BlurReferenceSize}");
+        Require(CutMixAreaMin >= 0 && CutMixAreaMin <= CutMixAreaMax && CutMixAreaMax <= 1,
+            $"CutMix box areas must satisfy 0 ≤ cut_mix_area_min ≤ cut_mix_area_max ≤ 1 (a box cannot be larger than the image), got {CutMixAreaMin} and {CutMixAreaMax}");
+        Require(CutMixAspectMin is > 0 and <= 1, $"cut_mix_aspect_min must be in (0, 1], got {CutMixAspectMin}");
+    }
+
     /// <summary>The defaults, for 64×64 digit canvases.</summary>
     public static AugmentSettings Digits { get; } = new();
 

@@ -113,6 +113,7 @@ public sealed class VocFolderDataset
     /// </summary>
     public static (Tensor Image, Tensor Mask) RandomCropOrPad(Tensor image, Tensor mask, int cropSize, Generator? generator)
     {
+        if (cropSize < 1) throw new KitException($"crop size must be at least 1 pixel, got {cropSize}");
         using var scope = NewDisposeScope();
         long height = image.shape[1], width = image.shape[2];
         long padBottom = Math.Max(cropSize - height, 0), padRight = Math.Max(cropSize - width, 0);

@@ -9,7 +9,7 @@ namespace Farcluss.Models;
 /// weights are a pure function of a seed (the trainer can then build a student and a teacher,
 /// or two runs, identically). Convolutions: He (Kaiming) normal with fan-out, as torchvision's
 /// ResNet does; biases 0; BatchNorm scale 1, shift 0; the classifier: normal with standard
-/// deviation 0.01 (DeepLab's choice), so a fresh model predicts nearly uniform class
+/// deviation 0.01 (a common choice for a last layer), so a fresh model predicts nearly uniform class
 /// probabilities and its first cross-entropy is close to ln C. Taught in notebook 01.
 /// </summary>
 public static class WeightInit

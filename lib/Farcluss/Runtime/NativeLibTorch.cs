@@ -66,9 +66,23 @@ public static class NativeLibTorch
     public static bool MarkVersionWeak(string path)
     {
         byte[] elf = File.ReadAllBytes(path);
+        int flagsAt = FindVersionFlagsOffset(elf);
+        if (flagsAt < 0) return false;
+        ushort flags = BitConverter.ToUInt16(elf, flagsAt);
+        if ((flags & VerFlagWeak) != 0) return false;
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read);
+        fs.Position = flagsAt;
+        fs.Write(BitConverter.GetBytes((ushort)(flags | VerFlagWeak)));
+        fs.Flush(true);
+        return true;
+    }
+
+    /// <summary>File offset of the <c>vna_flags</c> of the GLIBCXX_3.4.32 Vernaux entry, or −1.</summary>
+    public static int FindVersionFlagsOffset(byte[] elf)
+    {
         if (elf.Length < 64 || elf[0] != 0x7f || elf[1] != (byte)'E' || elf[2] != (byte)'L' || elf[3] != (byte)'F'
             || elf[4] != 2 || elf[5] != 1)
-            return false; // not ELF64 little-endian: nothing this patch knows about
+            return -1; // not ELF64 little-endian: nothing this patch knows about
         long shoff = BitConverter.ToInt64(elf, 0x28);
         int shentsize = BitConverter.ToUInt16(elf, 0x3A), shnum = BitConverter.ToUInt16(elf, 0x3C);
         for (int s = 0; s < shnum; s++)
@@ -86,24 +100,14 @@ public static class NativeLibTorch
                 long aux = vn + BitConverter.ToUInt32(elf, (int)vn + 8);
                 for (int a = 0; a < auxCount; a++)
                 {
-                    int flagsAt = (int)aux + 4;
                     uint nameOffset = BitConverter.ToUInt32(elf, (int)aux + 8);
-                    if (ReadCString(elf, strtab + nameOffset) == Version)
-                    {
-                        ushort flags = BitConverter.ToUInt16(elf, flagsAt);
-                        if ((flags & VerFlagWeak) != 0) return false;
-                        using var fs = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read);
-                        fs.Position = flagsAt;
-                        fs.Write(BitConverter.GetBytes((ushort)(flags | VerFlagWeak)));
-                        fs.Flush(true);
-                        return true;
-                    }
+                    if (ReadCString(elf, strtab + nameOffset) == Version) return (int)aux + 4;
                     aux += BitConverter.ToUInt32(elf, (int)aux + 12);
                 }
                 vn += BitConverter.ToUInt32(elf, (int)vn + 12);
             }
         }
-        return false;
+        return -1;
     }
 
     static string ReadCString(byte[] data, long at)

@@ -17,6 +17,8 @@ public sealed record AblationRun
     public required double[] PerClassIou { get; init; }
     public required double StudentMiou { get; init; }
     public double? ValidationMiou { get; init; }
+    public double[]? ValidationPerClassIou { get; init; }
+    public double? ValidationRarestThreeIou { get; init; }
     /// <summary>Mean IoU of the three rarest classes (by training pixel frequency).</summary>
     public required double RarestThreeIou { get; init; }
     public required double MsPerStep { get; init; }
@@ -32,6 +34,8 @@ public sealed record AblationReport
     public required string Preset { get; init; }
     public required string[] ClassNames { get; init; }
     public required int[] RarestClasses { get; init; }
+    /// <summary>Which split the Markdown table reports: "test" (results) or "validation" (a settings search).</summary>
+    public string Split { get; init; } = "test";
     public List<AblationRun> Runs { get; init; } = new();
 }
 
@@ -53,7 +57,7 @@ public static class Ablation
     public static AblationRun RunOne(TrainingConfig baseConfig, TrainingData data, string variant, int seed,
         Action<TrainingProgress>? onProgress = null, string? runDirectory = null)
     {
-        var config = baseConfig with { Method = Variants.Get(variant), Seed = seed };
+        var config = baseConfig with { Method = Variants.Get(variant, baseConfig.Method), Seed = seed };
         using var trainer = new Trainer(config, data) { OnProgress = onProgress };
         var result = trainer.Run(runDirectory);
         var rarest = data.RarestClasses(3);
@@ -67,13 +71,18 @@ public static class Ablation
             PerClassIou = result.TeacherTest.PerClassIoU,
             StudentMiou = result.StudentTest.MeanIoU,
             ValidationMiou = result.TeacherValidation?.MeanIoU,
-            RarestThreeIou = rarest.Select(c => result.TeacherTest.PerClassIoU[c]).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Average(),
+            ValidationPerClassIou = result.TeacherValidation?.PerClassIoU,
+            ValidationRarestThreeIou = result.TeacherValidation is { } v ? RarestMean(v.PerClassIoU, rarest) : null,
+            RarestThreeIou = RarestMean(result.TeacherTest.PerClassIoU, rarest),
             MsPerStep = result.MsPerStep,
             Steps = config.Steps,
             ForegroundPseudoLabelAccuracy = lastSemi?.ForegroundPseudoLabelAccuracy ?? double.NaN,
             WeightKept = lastSemi?.WeightKept ?? double.NaN,
         };
     }
+
+    static double RarestMean(double[] perClass, int[] rarest) =>
+        rarest.Select(c => perClass[c]).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Average();
 
     public static string ToJson(AblationReport report) => JsonSerializer.Serialize(report, Json);
 
@@ -88,23 +97,28 @@ public static class Ablation
     {
         var sb = new StringBuilder();
         sb.AppendLine($"Command: `{report.Command}`").AppendLine();
-        sb.AppendLine($"Test mIoU of the teacher in % (mean ± std over seeds); rarest three = {string.Join(", ", report.RarestClasses.Select(c => report.ClassNames[c]))}.").AppendLine();
+        bool validation = report.Split == "validation";
+        Func<AblationRun, double> miou = r => validation ? r.ValidationMiou ?? double.NaN : r.Miou;
+        Func<AblationRun, double> rarest = r => validation ? r.ValidationRarestThreeIou ?? double.NaN : r.RarestThreeIou;
+        Func<AblationRun, double[]> perClass = r => validation ? r.ValidationPerClassIou ?? r.PerClassIou.Select(_ => double.NaN).ToArray() : r.PerClassIou;
+        sb.AppendLine($"{(validation ? "Validation" : "Test")} mIoU of the teacher in % (mean ± std over seeds); rarest three = " +
+                      $"{string.Join(", ", report.RarestClasses.Select(c => report.ClassNames[c]))}.").AppendLine();
         sb.AppendLine("| variant | seeds | mIoU | student mIoU | rarest-three IoU | fg pseudo-label acc. | ms/step |");
         sb.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var group in report.Runs.GroupBy(r => r.Variant))
         {
             var runs = group.ToList();
-            sb.AppendLine($"| {group.Key} | {runs.Count} | {Pm(runs.Select(r => r.Miou))} | {Pm(runs.Select(r => r.StudentMiou))} | " +
-                          $"{Pm(runs.Select(r => r.RarestThreeIou))} | {Pm(runs.Select(r => r.ForegroundPseudoLabelAccuracy))} | " +
+            sb.AppendLine($"| {group.Key} | {runs.Count} | {Pm(runs.Select(miou))} | {(validation ? "–" : Pm(runs.Select(r => r.StudentMiou)))} | " +
+                          $"{Pm(runs.Select(rarest))} | {Pm(runs.Select(r => r.ForegroundPseudoLabelAccuracy))} | " +
                           $"{runs.Average(r => r.MsPerStep).ToString("F0", CultureInfo.InvariantCulture)} |");
         }
-        sb.AppendLine().AppendLine("Per-class test IoU in % (mean over seeds):").AppendLine();
+        sb.AppendLine().AppendLine($"Per-class {(validation ? "validation" : "test")} IoU in % (mean over seeds):").AppendLine();
         sb.AppendLine("| variant | " + string.Join(" | ", report.ClassNames) + " |");
         sb.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---|", report.ClassNames.Length)));
         foreach (var group in report.Runs.GroupBy(r => r.Variant))
         {
             var means = Enumerable.Range(0, report.ClassNames.Length)
-                .Select(c => group.Select(r => r.PerClassIou[c]).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Average());
+                .Select(c => group.Select(r => perClass(r)[c]).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Average());
             sb.AppendLine($"| {group.Key} | " + string.Join(" | ", means.Select(v => Percent(v))) + " |");
         }
         return sb.ToString();

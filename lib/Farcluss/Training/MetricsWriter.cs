@@ -1,8 +1,16 @@
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Farcluss.Training;
 
-/// <summary>Appends training statistics and evaluations to a JSON-lines file, one object a line, flushed each line.</summary>
+/// <summary>
+/// Appends training statistics and evaluations to a JSON-lines file, one object a line. Each line
+/// goes to the file in one write call, so a killed process leaves whole lines only. Opening the file
+/// for a trainer at step s first keeps only what a run reaching step s had written (a resumed run
+/// drops the lines its killed predecessor wrote after the checkpoint, and any half line a power cut
+/// left), so the file reads as if the run had never stopped.
+/// </summary>
 public sealed class MetricsWriter : IDisposable
 {
     static readonly JsonSerializerOptions Json = new()
@@ -10,12 +18,15 @@ public sealed class MetricsWriter : IDisposable
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
-    readonly StreamWriter _writer;
+    readonly FileStream _stream;
 
-    public MetricsWriter(string path)
+    /// <summary>Opens <paramref name="path"/> for a run at <paramref name="step"/> of <paramref name="totalSteps"/>
+    /// (step 0: a fresh file).</summary>
+    public MetricsWriter(string path, long step = 0, long totalSteps = long.MaxValue)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        _writer = new StreamWriter(path, append: true);
+        KeepLinesUpTo(path, step, totalSteps);
+        _stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 1);
     }
 
     public void Write(StepStats stats) => WriteLine(new { kind = "train", stats });
@@ -23,9 +34,41 @@ public sealed class MetricsWriter : IDisposable
 
     void WriteLine(object value)
     {
-        _writer.WriteLine(JsonSerializer.Serialize(value, Json));
-        _writer.Flush();
+        _stream.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(value, Json) + "\n"));
+        _stream.Flush();
     }
 
-    public void Dispose() => _writer.Dispose();
+    /// <summary>
+    /// Rewrites the file (atomically) with the whole lines a run at <paramref name="step"/> had
+    /// written: train lines up to that step, evaluations before it, and evaluations at it unless it is
+    /// the last step (the final evaluation runs again after a resume). A missing file stays missing.
+    /// </summary>
+    public static void KeepLinesUpTo(string path, long step, long totalSteps)
+    {
+        if (!File.Exists(path)) return;
+        var kept = new StringBuilder();
+        foreach (var line in File.ReadAllText(path).Split('\n'))
+        {
+            if (LineStep(line) is not (string kind, long lineStep)) continue; // blank or half-written
+            if (lineStep < step || (lineStep == step && (kind == "train" || step < totalSteps)))
+                kept.Append(line).Append('\n');
+        }
+        AtomicFile.WriteAllText(path, kept.ToString());
+    }
+
+    static (string Kind, long Step)? LineStep(string line)
+    {
+        try
+        {
+            if (JsonNode.Parse(line) is not JsonObject o || o["kind"]?.GetValue<string>() is not string kind) return null;
+            var step = (kind == "train" ? o["stats"]?["step"] : o["eval"]?["step"])?.GetValue<long>();
+            return step is long s ? (kind, s) : null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    public void Dispose() => _stream.Dispose();
 }

@@ -21,6 +21,11 @@ public static class OptimizerFactory
         var rest = student.parameters().Where(p => !backboneSet.Contains(p)).ToList();
         if (head is not null) rest.AddRange(head.parameters());
         double lr = settings.LearningRate, backboneLr = lr * settings.BackboneLrMultiplier;
+        // One rate for everything: the plain constructors, with every other option at its documented default.
+        if (backbone.Count == 0)
+            return settings.Name == "sgd"
+                ? optim.SGD(rest, lr, momentum: 0.9, weight_decay: settings.WeightDecay)
+                : optim.Adam(rest, lr, weight_decay: settings.WeightDecay);
 
         if (settings.Name == "sgd")
         {

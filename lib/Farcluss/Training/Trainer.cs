@@ -110,6 +110,7 @@ public sealed class Trainer : IDisposable
     {
         using var scope = NewDisposeScope();
         using var generator = StepRandom.ForStep(Config.Seed, Step);
+        var beforeStep = StepRollback.Capture(StateChangedBeforeTheLossIsKnown());
         var clock = Stopwatch.StartNew();
         bool semiSupervised = Method.UseUnlabeled && Step >= _warmupSteps;
 
@@ -204,6 +205,7 @@ public sealed class Trainer : IDisposable
         {
             BadSteps++;
             var message = $"step {Step}: loss is not finite ({DescribeBadTerms()}); step skipped";
+            beforeStep.Restore();
             OnProgress?.Invoke(new TrainingProgress(Step, Config.Steps, double.NaN, 0, message));
             if (BadSteps > Config.MaxBadSteps)
                 throw new KitException($"{BadSteps} steps had a non-finite loss (limit max_bad_steps = {Config.MaxBadSteps}); " +
@@ -224,6 +226,11 @@ public sealed class Trainer : IDisposable
         clock.Stop();
         if (Step % Config.LogEvery == 0 || Step == Config.Steps) FlushStats();
     }
+
+    /// <summary>What <see cref="TrainStep"/> changes before its loss is checked; a skipped step puts it back.</summary>
+    IEnumerable<Tensor> StateChangedBeforeTheLossIsKnown() =>
+        Student.buffers().Concat(Head?.buffers() ?? [])
+            .Concat(new[] { _statSums, _pseudoLabelCounts, Rebalancer?.Frequencies, Memory?.Prototypes, Memory?.Initialised }.OfType<Tensor>());
 
     /// <summary>Emits the current interval's statistics now (the bench times fixed blocks of steps).</summary>
     public void FlushStatsForBench() => FlushStats();
@@ -380,7 +387,7 @@ public sealed class Trainer : IDisposable
     public TrainingResult Run(string? runDirectory = null, CancellationToken cancel = default)
     {
         var wall = Stopwatch.StartNew();
-        var metrics = runDirectory is null ? null : new MetricsWriter(Path.Combine(runDirectory, "metrics.jsonl"));
+        var metrics = runDirectory is null ? null : new MetricsWriter(Path.Combine(runDirectory, "metrics.jsonl"), Step, Config.Steps);
         if (metrics is not null) { OnStats += metrics.Write; OnEval += metrics.Write; }
         try
         {
@@ -431,8 +438,12 @@ public sealed class Trainer : IDisposable
     public EvalResult Evaluate(SegmentationSplit split, bool useTeacher, string splitName) =>
         Evaluator.Evaluate(useTeacher ? Teacher : Student, split, NumClasses, Device, splitName, useTeacher ? "teacher" : "student", Step);
 
-    /// <summary>Restores the state saved by <see cref="Checkpoint.Save"/> (used by --resume).</summary>
-    internal void RestoreStep(long step) => Step = step;
+    /// <summary>The open log interval (sums on the device, steps so far), saved by <see cref="Checkpoint"/>
+    /// so that a resumed run logs the same means as an uninterrupted one.</summary>
+    internal (Tensor Sums, Tensor PseudoLabelCounts, int Steps) Interval => (_statSums, _pseudoLabelCounts, _statSteps);
+
+    /// <summary>Restores the counters saved by <see cref="Checkpoint.Save"/> (used by --resume).</summary>
+    internal void RestoreCounters(long step, int badSteps, int intervalSteps) => (Step, BadSteps, _statSteps) = (step, badSteps, intervalSteps);
 
     public void Dispose()
     {
@@ -440,6 +451,8 @@ public sealed class Trainer : IDisposable
         Teacher.Dispose();
         Head?.Dispose();
         Optimizer.Dispose();
+        Rebalancer?.Dispose();
+        Memory?.Dispose();
         _statSums.Dispose();
         _pseudoLabelCounts.Dispose();
     }

@@ -147,14 +147,11 @@ public class M2NistLtTests
     }
 
     [Fact]
-    public void RealMnistDefaultDatasetIsQuickAndShapedAsDocumented()
+    public void RealMnistDefaultDatasetIsShapedAsDocumented()
     {
+        // Generation speed (0.2–0.6 s measured) is not asserted: this machine is shared, and times are the bench's job.
         var (train, test) = (MnistTestData.Train, MnistTestData.Test);
-        var clock = Stopwatch.StartNew();
         using var dataset = M2NistLt.Generate(train, test, new M2NistLtSettings());
-        clock.Stop();
-        // Measured 0.2–0.6 s (Release) on a busy 2-core machine; the limit leaves room for Debug builds and parallel tests.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"generation took {clock.Elapsed}");
 
         Assert.Equal((250, 3750, 500, 1000), (dataset.Labeled.Count, dataset.Unlabeled.Count, dataset.Validation.Count, dataset.Test.Count));
         Assert.Equal(new long[] { 250, 1, 64, 64 }, dataset.Labeled.Images.shape);
