@@ -1,14 +1,13 @@
 using System.Diagnostics;
 using Farcluss.Config;
-using Farcluss.Training;
 
-namespace Farcluss.Charts;
+namespace Farcluss.Training;
 
 /// <summary>What one variant's training step costs: the whole step and each part, in milliseconds (medians of blocks).</summary>
 public sealed record VariantCost(string Variant, double MsPerStep, IReadOnlyDictionary<string, double> MsPerTerm);
 
 /// <summary>
-/// A short in-notebook version of `farcluss bench` (lesson 08): trains each variant a few steps
+/// The measurement behind `farcluss bench` and lesson 08: trains each variant a few steps
 /// with term profiling on, with the ramp-up already over so every term runs at full weight, and
 /// interleaves the variants block by block so that noise from a shared machine hits them alike.
 /// Absolute times depend on the machine; compare the ratios.
