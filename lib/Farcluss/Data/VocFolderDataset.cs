@@ -6,11 +6,9 @@ namespace Farcluss.Data;
 /// <summary>
 /// A segmentation dataset in Pascal VOC's folder layout, brought by the user:
 /// <c>JPEGImages/*.jpg</c>, <c>SegmentationClass/*.png</c> (palette or 8-bit greyscale index PNGs),
-/// and a split list. A split list line is either an id (<c>2007_000032</c>, as VOC's
-/// <c>ImageSets/Segmentation/*.txt</c>: image <c>JPEGImages/id.jpg</c>, mask
-/// <c>SegmentationClass/id.png</c>) or two paths relative to the root separated by whitespace
-/// (<c>JPEGImages/a.jpg SegmentationClass/a.png</c>, as UniMatch's split files). Opening checks
-/// the list (every file present, nothing outside the root, not empty); each sample is decoded and
+/// and a split list (<see cref="SplitList"/>: ids, or <c>image_path mask_path</c> lines as UniMatch's
+/// split files). Cityscapes' layout opens through the same class (<see cref="CityscapesLayout"/>).
+/// Opening checks the list (every file present, nothing outside the root, not empty); each sample is decoded and
 /// checked when loaded (see <see cref="SafeImageReader"/>). Images vary in size, so batches are
 /// made with <see cref="RandomCropOrPad"/>. Taught in notebook 09.
 /// </summary>
@@ -43,43 +41,8 @@ public sealed class VocFolderDataset
         classNames ??= VocPalette.ClassNames;
         if (classNames.Count is < 1 or > Labels.Ignore)
             throw new KitException($"a dataset needs 1 to {Labels.Ignore} classes, got {classNames.Count}");
-        if (!Directory.Exists(root)) throw new KitException("dataset root folder not found", root);
-        string rootFull = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
-        string[] lines;
-        try { lines = File.ReadAllLines(splitFile); }
-        catch (FileNotFoundException e) { throw new KitException("split list not found", splitFile, e); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new KitException($"cannot read split list: {e.Message}", splitFile, e); }
-
-        var samples = new List<Sample>();
-        for (int n = 0; n < lines.Length; n++)
-        {
-            var fields = lines[n].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length == 0) continue;
-            var (imageRelative, maskRelative) = fields.Length switch
-            {
-                1 => ($"JPEGImages/{fields[0]}.jpg", $"SegmentationClass/{fields[0]}.png"),
-                2 => (fields[0], fields[1]),
-                _ => throw new KitException($"line {n + 1}: expected an id or 'image_path mask_path', got {fields.Length} fields", splitFile),
-            };
-            samples.Add(new Sample(Resolve(rootFull, imageRelative, splitFile, n + 1), Resolve(rootFull, maskRelative, splitFile, n + 1)));
-        }
-        if (samples.Count == 0) throw new KitException("split list is empty", splitFile);
-        return new VocFolderDataset(rootFull, Path.GetFullPath(splitFile), samples, classNames);
-    }
-
-    /// <summary>A path from a split list, made absolute; refuses absolute paths, paths that leave
-    /// the root (a split list is data, and data must not point the kit at arbitrary files), and missing files.
-    /// The check is on the path's text: a symbolic link inside the root is followed, as the user who made it intended.</summary>
-    static string Resolve(string rootFull, string relative, string splitFile, int line)
-    {
-        if (Path.IsPathRooted(relative))
-            throw new KitException($"line {line}: '{relative}' is an absolute path; split lists hold paths relative to the dataset root", splitFile);
-        string full = Path.GetFullPath(Path.Combine(rootFull, relative));
-        if (!full.StartsWith(rootFull + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            throw new KitException($"line {line}: '{relative}' points outside the dataset root {rootFull}", splitFile);
-        if (!File.Exists(full))
-            throw new KitException($"line {line}: file '{relative}' does not exist under {rootFull}", splitFile);
-        return full;
+        var samples = SplitList.Read(root, splitFile).Select(e => new Sample(e.ImagePath, e.MaskPath)).ToList();
+        return new VocFolderDataset(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)), Path.GetFullPath(splitFile), samples, classNames);
     }
 
     /// <summary>
