@@ -28,6 +28,8 @@ public static class ModelFactory
     {
         if (settings.OutputStride is not null)
             throw new KitException($"model: OutputStride applies to the ResNet models only; the compact model's encoder stops at 1/8 (got OutputStride {settings.OutputStride}).");
+        if (settings.BackboneWeights is not null)
+            throw new KitException("model: BackboneWeights (ImageNet weights) apply to the ResNet models only; the compact model trains from scratch.");
         var defaults = new CompactModelSettings { NumClasses = settings.NumClasses };
         var compact = defaults with
         {

@@ -34,4 +34,9 @@ public sealed record ModelSettings
 
     /// <summary>ResNet only: 16 (default) or 8, see <see cref="ResNetModelSettings.OutputStride"/>.</summary>
     public int? OutputStride { get; init; }
+
+    /// <summary>ResNet only: ImageNet weights for the backbone, torchvision's state dict converted by
+    /// data-scripts/convert-torchvision-weights.py (<see cref="PretrainedBackbone"/>); the trainer loads
+    /// them into the student before the teacher copies it. Null (default): random initialisation.</summary>
+    public string? BackboneWeights { get; init; }
 }

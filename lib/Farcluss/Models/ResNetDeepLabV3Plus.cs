@@ -25,6 +25,9 @@ public sealed class ResNetDeepLabV3Plus : SegmentationModel
     private readonly DeepLabDecoder decoder;
     private readonly Conv2d classifier;
 
+    /// <summary>The ResNet feature extractor, torchvision's names; ImageNet weights go here (<see cref="PretrainedBackbone"/>).</summary>
+    public ResNetBackbone Backbone => backbone;
+
     /// <summary>The settings the model was built with.</summary>
     public ResNetModelSettings Settings { get; }
 

@@ -73,6 +73,7 @@ public sealed class Trainer : IDisposable
 
         var modelSettings = config.Model with { NumClasses = data.NumClasses, InChannels = data.Channels };
         Student = ModelFactory.Create(modelSettings);
+        if (config.Model.BackboneWeights is { } weights) PretrainedBackbone.LoadInto(Student, weights); // ImageNet, before the teacher copies
         Teacher = ModelFactory.Create(modelSettings);
         Student.to(Device);
         Teacher.to(Device);
