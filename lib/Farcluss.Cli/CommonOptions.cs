@@ -9,7 +9,7 @@ sealed class CommonOptions
 {
     public readonly Option<string> Preset = new("--preset")
     {
-        Description = "Named configuration: workshop (CPU, minutes), smoke (seconds, for CI), gpu-voc (ResNet-101 on Pascal VOC, one GPU).",
+        Description = "Named configuration: workshop (CPU, minutes), smoke (seconds, for CI), gpu-voc, gpu-voc-blended, gpu-cityscapes (ResNet-101, one GPU: docs/full-scale.md).",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FARCLUSS_SMOKE") == "1" ? "smoke" : "workshop",
     };
     public readonly Option<FileInfo?> Config = new("--config")
@@ -23,7 +23,7 @@ sealed class CommonOptions
     };
     public readonly Option<string?> DataRoot = new("--data")
     {
-        Description = "Folder with the MNIST IDX files (default: $FARCLUSS_DATA/mnist or data/mnist in the repository).",
+        Description = "Folder with the MNIST IDX files (default: $FARCLUSS_DATA/mnist or data/mnist in the repository), or the VOC/Cityscapes root for the gpu-* presets (default: data/voc, data/cityscapes).",
     };
 
     public void AddTo(Command command)

@@ -5,7 +5,8 @@ namespace Farcluss.Config;
 
 /// <summary>
 /// Named configurations. "workshop" is what a 2-core laptop trains in minutes; "smoke" is for CI and
-/// a first look (seconds); "gpu-voc" is the full-scale DeepLabV3+ ResNet-101 recipe for one GPU.
+/// a first look (seconds); "gpu-voc", "gpu-voc-blended" and "gpu-cityscapes" are the full-scale DeepLabV3+
+/// ResNet-101 recipes for one GPU (docs/full-scale.md).
 /// </summary>
 public static class Presets
 {
@@ -36,11 +37,24 @@ public static class Presets
         LogEvery = 5,
     };
 
-    /// <summary>Pascal VOC 2012 with DeepLabV3+ ResNet-101 on one GPU (issue 6: recipe still to be written; see README, "GPU").</summary>
+    /// <summary>
+    /// Pascal VOC 2012, classic 1/16 (92 labeled, UniMatch's split lists), DeepLabV3+ ResNet-101 from
+    /// torchvision's ImageNet weights, on one GPU: SGD 1e-3 (backbone 1e-4, 10× lower), poly decay,
+    /// 321×321 crops, UniMatch's weak view (zoom 0.5–2, flip), whole-image evaluation on val as
+    /// UniMatch evaluates VOC. The recipe, memory and time estimates: docs/full-scale.md.
+    /// </summary>
     public static TrainingConfig GpuVoc => new()
     {
-        Data = new DataSettings { Kind = "voc-folder" },
-        Model = new ModelSettings { Kind = "resnet101", NumClasses = 21, InChannels = 3 },
+        Data = new DataSettings
+        {
+            Kind = "voc-folder",
+            LabeledSplit = "splits/pascal/92/labeled.txt",
+            UnlabeledSplit = "splits/pascal/92/unlabeled.txt",
+            ValidationSplit = "splits/pascal/val.txt",
+            CropSize = 321,
+        },
+        Model = new ModelSettings { Kind = "resnet101", NumClasses = 21, InChannels = 3, BackboneWeights = "weights/resnet101.bin" },
+        Augment = AugmentSettings.Voc,
         Optimizer = new OptimizerSettings { Name = "sgd", LearningRate = 1e-3, WeightDecay = 1e-4, BackboneLrMultiplier = 0.1 },
         Steps = 80 * 1464 / 8, // ≈ 80 epochs of the classic 1464 split at batch 8, as UniMatch
         LabeledBatch = 8,
@@ -49,11 +63,47 @@ public static class Presets
         Threads = 0,
     };
 
+    /// <summary>VOC's "blended" 1/16 (662 of the 10,582 train_aug images) at 513×513 crops, otherwise <see cref="GpuVoc"/>.</summary>
+    public static TrainingConfig GpuVocBlended => GpuVoc with
+    {
+        Data = GpuVoc.Data with
+        {
+            LabeledSplit = "splits/pascal/1_16/labeled.txt",
+            UnlabeledSplit = "splits/pascal/1_16/unlabeled.txt",
+            CropSize = 513,
+        },
+    };
+
+    /// <summary>
+    /// Cityscapes 1/16 (186 of 2,975 labeled), DeepLabV3+ ResNet-101, 801×801 crops, SGD 5e-3 (backbone
+    /// 10× lower), poly decay, sliding-window evaluation on val (window = crop, stride 2/3), batches of
+    /// 2 + 2 so that one GPU holds a step (docs/full-scale.md).
+    /// </summary>
+    public static TrainingConfig GpuCityscapes => GpuVoc with
+    {
+        Data = new DataSettings
+        {
+            Kind = "cityscapes-folder",
+            LabeledSplit = "splits/cityscapes/1_16/labeled.txt",
+            UnlabeledSplit = "splits/cityscapes/1_16/unlabeled.txt",
+            ValidationSplit = "splits/cityscapes/val.txt",
+            CropSize = 801,
+            Evaluation = new EvaluationSettings { Mode = EvaluationSettings.Sliding },
+        },
+        Model = GpuVoc.Model with { NumClasses = 19 },
+        Optimizer = GpuVoc.Optimizer with { LearningRate = 5e-3 },
+        Steps = 240 * 2975 / 8, // ≈ 240 epochs of the 2,975 train images at batch 8
+        LabeledBatch = 2,
+        UnlabeledBatch = 2,
+    };
+
     public static readonly IReadOnlyDictionary<string, Func<TrainingConfig>> All = new Dictionary<string, Func<TrainingConfig>>
     {
         ["workshop"] = () => Workshop,
         ["smoke"] = () => Smoke,
         ["gpu-voc"] = () => GpuVoc,
+        ["gpu-voc-blended"] = () => GpuVocBlended,
+        ["gpu-cityscapes"] = () => GpuCityscapes,
     };
 
     public static TrainingConfig Get(string name) =>

@@ -6,12 +6,31 @@ namespace Farcluss.Config;
 /// <summary>Where the data comes from.</summary>
 public sealed record DataSettings
 {
-    /// <summary>"m2nist-lt" (generated from MNIST, the default) or "voc-folder" (a folder in VOC layout).</summary>
+    /// <summary>"m2nist-lt" (generated from MNIST, the default), "voc-folder" (Pascal VOC layout) or
+    /// "cityscapes-folder" (Cityscapes layout, masks prepared to train ids): see docs/full-scale.md.</summary>
     public string Kind { get; init; } = "m2nist-lt";
 
-    /// <summary>Folder holding the MNIST IDX files (m2nist-lt) or the dataset root (voc-folder).
-    /// Null: $FARCLUSS_DATA/mnist, or data/mnist under the repository.</summary>
+    /// <summary>Folder holding the MNIST IDX files (m2nist-lt) or the dataset root (voc-folder, cityscapes-folder).
+    /// Null: $FARCLUSS_DATA/mnist (voc, cityscapes), or data/mnist (voc, cityscapes) under the repository.</summary>
     public string? Root { get; init; }
+
+    /// <summary>Folder datasets: the labeled split list (UniMatch's format). A relative path is under the
+    /// data folder ($FARCLUSS_DATA, or data/ under the repository), where fetch-splits.sh puts splits/.</summary>
+    public string? LabeledSplit { get; init; }
+
+    /// <summary>Folder datasets: the unlabeled split list (its masks are read for diagnostics only). Null: supervised only.</summary>
+    public string? UnlabeledSplit { get; init; }
+
+    /// <summary>Folder datasets: the list the run is scored on at the end (VOC val, Cityscapes val, as the papers report).</summary>
+    public string? ValidationSplit { get; init; }
+
+    /// <summary>Folder datasets: the side of the square training crop (UniMatch: 321 or 513 for VOC, 801 for
+    /// Cityscapes); each training image is cropped (or padded with ignore) once when loaded, and the weak view
+    /// zooms, crops and flips within it every step. 0 (M2NIST-LT): the canvas is the sample.</summary>
+    public int CropSize { get; init; }
+
+    /// <summary>How the scored split is evaluated: whole images, or sliding windows (window = <see cref="CropSize"/>).</summary>
+    public EvaluationSettings Evaluation { get; init; } = new();
 
     /// <summary>M2NIST-LT generation settings.</summary>
     [System.Text.Json.Serialization.JsonPropertyName("m2nist")]

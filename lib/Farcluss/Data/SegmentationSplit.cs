@@ -26,6 +26,17 @@ public sealed class SegmentationSplit : IDisposable
     /// <summary>The statistics <see cref="Batch"/> normalises with (measured on the training images).</summary>
     public Normalization Normalization { get; }
 
+    /// <summary>
+    /// Folder datasets' whole images, padded to one canvas (bottom and right; mask 255): each sample's
+    /// own (height, width), so that evaluation scores each image at its own size, without the padding.
+    /// Null (M2NIST-LT, training crops): every sample fills the canvas.
+    /// </summary>
+    public IReadOnlyList<(int Height, int Width)>? SampleSizes { get; init; }
+
+    /// <summary>Set: the evaluator scores this split one image at a time with windows of this size and
+    /// stride (<see cref="Evaluation.SlidingWindow"/>). Null: whole images.</summary>
+    public (int Window, int Stride)? SlidingWindow { get; init; }
+
     public int NumClasses => ClassNames.Count;
     public int Count => (int)Images.shape[0];
     public int Channels => (int)Images.shape[1];

@@ -110,4 +110,42 @@ public sealed class VocFolderDataset
         device ??= CPU;
         return (stack(images).to(device).MoveToOuterDisposeScope(), stack(masks).to(device).MoveToOuterDisposeScope());
     }
+
+    /// <summary>
+    /// Every sample cut or padded to <paramref name="cropSize"/>² (<see cref="RandomCropOrPad"/>) and
+    /// held in memory as a <see cref="SegmentationSplit"/>, the form the trainer takes: right for small
+    /// labeled sets and for tests (VOC's 1,464 at 321² are 0.45 GB as uint8); the crop is drawn once, so
+    /// later variety comes from the trainer's weak view only.
+    /// </summary>
+    public SegmentationSplit ToSplit(string name, int cropSize, Generator? generator)
+    {
+        using var scope = NewDisposeScope();
+        var (images, masks) = LoadBatch(Enumerable.Range(0, Count).Select(i => (long)i).ToArray(), cropSize, generator);
+        // Back to the bytes the files held: the [0, 1] floats are exactly byte/255.
+        var imageBytes = images.mul_(255f).round_().to_type(ScalarType.Byte);
+        return new SegmentationSplit(name, imageBytes, masks.to_type(ScalarType.Byte), ClassNames, Normalization);
+    }
+
+    /// <summary>
+    /// Every sample whole, padded at the bottom and right to the largest height and width among them
+    /// (image 0, mask 255), in memory, with each one's own size in <see cref="SegmentationSplit.SampleSizes"/>,
+    /// so that evaluation crops the padding off again: VOC's 1,449 val images fit a 500×500 canvas
+    /// (1.1 GB as uint8), Cityscapes' 500 are all 1024×2048 (3.1 GB).
+    /// </summary>
+    public SegmentationSplit ToCanvasSplit(string name, (int Window, int Stride)? slidingWindow = null)
+    {
+        var sizes = Samples.Select(s => SafeImageReader.Identify(s.ImagePath)).Select(wh => (Height: wh.Height, Width: wh.Width)).ToList();
+        int height = sizes.Max(s => s.Height), width = sizes.Max(s => s.Width);
+        var images = zeros(new long[] { Count, Channels, height, width }, ScalarType.Byte);
+        var masks = full(new long[] { Count, height, width }, Labels.Ignore, ScalarType.Byte);
+        for (int i = 0; i < Count; i++)
+        {
+            using var scope = NewDisposeScope();
+            var (image, mask) = LoadSample(i);
+            long h = image.shape[1], w = image.shape[2];
+            images[i, .., ..(int)h, ..(int)w] = image.mul_(255f).round_().to_type(ScalarType.Byte);
+            masks[i, ..(int)h, ..(int)w] = mask.to_type(ScalarType.Byte);
+        }
+        return new SegmentationSplit(name, images, masks, ClassNames, Normalization) { SampleSizes = sizes, SlidingWindow = slidingWindow };
+    }
 }

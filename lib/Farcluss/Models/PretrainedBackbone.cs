@@ -18,9 +18,10 @@ public static class PretrainedBackbone
     /// <summary>The file's tensors that a segmentation backbone does not use: ImageNet's classifier.</summary>
     public static bool IsClassifier(string name) => name.StartsWith("fc.", StringComparison.Ordinal);
 
-    /// <summary>Loads into the backbone of a ResNet DeepLabV3+; any other model is a <see cref="KitException"/>.</summary>
+    /// <summary>Loads into the backbone of a ResNet DeepLabV3+ (a relative <paramref name="path"/> is under
+    /// the data folder, <see cref="Data.DataFolder"/>); any other model is a <see cref="KitException"/>.</summary>
     public static WeightImport LoadInto(SegmentationModel model, string path) => model is ResNetDeepLabV3Plus resnet
-        ? Load(resnet.Backbone, path)
+        ? Load(resnet.Backbone, Data.DataFolder.Resolve(path))
         : throw new KitException($"backbone weights are for the ResNet models; this model is {model.Architecture}", path);
 
     public static WeightImport Load(ResNetBackbone backbone, string path)
