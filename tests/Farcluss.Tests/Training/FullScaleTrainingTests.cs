@@ -86,6 +86,10 @@ public class FullScaleTrainingTests
         Assert.Equal((801, 534), cityscapes.Data.Evaluation.Resolve(cityscapes.Data.CropSize));
         Assert.Equal((19, 0.1), (cityscapes.Model.NumClasses, cityscapes.Optimizer.BackboneLrMultiplier));
 
+        var halfBatch = ConfigFile.Load(Path.Combine(Farcluss.Tests.Data.MnistTestData.RepoRoot(), "configs", "gpu-voc-half-batch.json"), voc);
+        Assert.Equal((4, 4, 5e-4, 2 * voc.Steps, 0.1), (halfBatch.LabeledBatch, halfBatch.UnlabeledBatch, halfBatch.Optimizer.LearningRate,
+            halfBatch.Steps, halfBatch.Optimizer.BackboneLrMultiplier));
+
         // Every preset survives its own config file: written, read back, equal.
         foreach (var name in new[] { "gpu-voc", "gpu-voc-blended", "gpu-cityscapes" })
         {
