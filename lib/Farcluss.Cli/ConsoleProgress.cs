@@ -49,4 +49,21 @@ static class Tables
         table.AddRow(new[] { "IoU %" }.Concat(result.PerClassIoU.Select(v => double.IsNaN(v) ? "–" : (100 * v).ToString("F1"))).ToArray());
         AnsiConsole.Write(table);
     }
+
+    /// <summary>Rows: true class; columns: predicted class; each row in % of that class's pixels (recall on the diagonal).</summary>
+    public static void PrintConfusion(Farcluss.Evaluation.ConfusionMatrix matrix, IReadOnlyList<string> classNames)
+    {
+        AnsiConsole.MarkupLine("confusion matrix: row = true class, column = predicted, % of the row's pixels");
+        var table = new Table().AddColumn("true \\ pred");
+        foreach (var name in classNames) table.AddColumn(new TableColumn(name).RightAligned());
+        for (int t = 0; t < matrix.NumClasses; t++)
+        {
+            long total = 0;
+            for (int p = 0; p < matrix.NumClasses; p++) total += matrix[t, p];
+            var cells = Enumerable.Range(0, matrix.NumClasses)
+                .Select(p => total == 0 ? "–" : (100.0 * matrix[t, p] / total).ToString("F1"));
+            table.AddRow(new[] { Markup.Escape(classNames[t]) }.Concat(cells).ToArray());
+        }
+        AnsiConsole.Write(table);
+    }
 }

@@ -59,8 +59,9 @@ static class TrainCommands
         var split = new Option<string>("--split") { Description = "test or validation.", DefaultValueFactory = _ => "test" };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
         var dataRoot = new Option<string?>("--data") { Description = "Folder with the MNIST IDX files." };
+        var confusion = new Option<bool>("--confusion") { Description = "Also print the confusion matrix, each row (true class) as % of its pixels." };
         var command = new Command("eval", "Evaluate a checkpoint's teacher: mIoU and per-class IoU from one confusion matrix over the split.")
-            { checkpoint, split, device, dataRoot };
+            { checkpoint, split, device, dataRoot, confusion };
         command.SetAction(result =>
         {
             var path = result.GetValue(checkpoint)!.FullName;
@@ -80,8 +81,10 @@ static class TrainCommands
                 "validation" => data.Validation ?? throw new KitException("this dataset has no validation split"),
                 _ => throw new KitException($"--split must be test or validation, got '{which}'"),
             };
-            var eval = Farcluss.Evaluation.Evaluator.Evaluate(model, target, data.NumClasses, dev, which!, "teacher", header.Step);
+            var matrix = Farcluss.Evaluation.Evaluator.ConfusionOf(model, target, data.NumClasses, dev);
+            var eval = new EvalResult(which!, "teacher", header.Step, matrix.MeanIoU(), matrix.PerClassIoU(), matrix.PixelAccuracy());
             Tables.PrintEval(eval, data.ClassNames);
+            if (result.GetValue(confusion)) Tables.PrintConfusion(matrix, data.ClassNames);
             return 0;
         });
         return command;

@@ -67,8 +67,8 @@ public sealed class CompactDeepLabV3Plus : SegmentationModel
         decoder = new DeepLabDecoder(contextChannels, skipInChannels, skipChannels, FeatureChannels);
         classifier = nn.Conv2d(FeatureChannels, settings.NumClasses, 1);
         RegisterComponents();
-        WeightInit.HeFanOut(this, generator);
-        WeightInit.Classifier(classifier, generator);
+        // PyTorch's default (fan-in uniform), not He fan-out: see WeightInit for the measurement.
+        WeightInit.FanInUniform(this, generator);
     }
 
     public override SegmentationOutput forward(Tensor images)

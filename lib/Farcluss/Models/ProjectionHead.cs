@@ -33,7 +33,7 @@ public sealed class ProjectionHead : nn.Module<Tensor, Tensor>
         hidden = nn.Conv2d(featureChannels, featureChannels, 1);
         output = nn.Conv2d(featureChannels, embeddingDim, 1);
         RegisterComponents();
-        WeightInit.HeFanOut(this, generator);
+        WeightInit.FanInUniform(this, generator);
     }
 
     public override Tensor forward(Tensor features)

@@ -151,10 +151,9 @@ public class CompactDeepLabV3PlusTests(ITestOutputHelper output) : ModelTestBase
             if (step == 0) firstLoss = loss.item<float>();
             if (step == 149) lastLoss = loss.item<float>();
         }
-        // The classifier starts with weights of size 0.01, so both classes get nearly equal
-        // scores and the first loss is close to −ln(1/2) = ln 2 ≈ 0.693.
-        Assert.InRange(firstLoss, 0.65, 0.75);
-        Assert.True(lastLoss < 0.1 * firstLoss, $"loss went from {firstLoss} to {lastLoss}");
+        // A guess of 1/2 for both classes costs −ln(1/2) = ln 2 ≈ 0.693 per pixel; after 150 steps
+        // the model must be ten times better than that, and better than where it started.
+        Assert.True(lastLoss < 0.0693 && lastLoss < firstLoss, $"loss went from {firstLoss} to {lastLoss}");
         using var noGrad = torch.no_grad();
         model.eval();
         var predicted = model.call(images).Logits.argmax(1);
