@@ -13,8 +13,9 @@ command -v npm >/dev/null || { echo "setup: Node.js with npm is required to fetc
 dotnet restore "$root/Farcluss.Kit.sln" --nologo -v quiet
 dotnet tool restore --tool-manifest "$root/.config/dotnet-tools.json" >/dev/null
 
-# Debian packages for the notebooks, installed only when missing (apt needs root).
-packages=(chromium jupyter-notebook jupyter-nbconvert python3-nbconvert jupyter-client python3-jupyter-client jupyter-core python3-ipykernel)
+# Debian packages, installed only when missing (apt needs root): the notebooks' Jupyter and Chromium,
+# and curl/unzip for the full-scale data scripts (their tests run them against a file:// mirror).
+packages=(curl unzip ca-certificates chromium jupyter-notebook jupyter-nbconvert python3-nbconvert jupyter-client python3-jupyter-client jupyter-core python3-ipykernel)
 missing=()
 for p in "${packages[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -23,7 +24,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    echo "setup: the notebooks need these Debian packages: ${missing[*]} (sudo apt-get install --no-install-recommends ...)" >&2
+    echo "setup: the kit needs these Debian packages: ${missing[*]} (sudo apt-get install --no-install-recommends ...)" >&2
   fi
 fi
 
