@@ -30,50 +30,40 @@ public static class WeightInit
     /// fan_in = in_channels/groups · k_h · k_w; BatchNorm scale 1, shift 0.</summary>
     /// <param name="model">A model whose submodules are all registered.</param>
     /// <param name="generator">Where the random numbers come from; null = torch's global generator.</param>
-    public static void FanInUniform(nn.Module model, Generator? generator)
-    {
-        using var noGrad = torch.no_grad();
-        // named_modules walks in registration order, so the draws happen in a fixed order.
-        foreach (var (_, module) in model.named_modules())
+    public static void FanInUniform(nn.Module model, Generator? generator) =>
+        ForEachLayer(model, conv =>
         {
-            switch (module)
-            {
-                case Conv2d conv:
-                    var shape = conv.weight!.shape;
-                    double bound = 1.0 / Math.Sqrt(shape[1] * shape[2] * shape[3]);
-                    conv.weight.uniform_(-bound, bound, generator);
-                    conv.bias?.uniform_(-bound, bound, generator);
-                    break;
-                case BatchNorm2d bn:
-                    bn.weight?.fill_(1);
-                    bn.bias?.zero_();
-                    break;
-            }
-        }
-    }
+            var shape = conv.weight!.shape;
+            double bound = 1.0 / Math.Sqrt(shape[1] * shape[2] * shape[3]);
+            conv.weight.uniform_(-bound, bound, generator);
+            conv.bias?.uniform_(-bound, bound, generator);
+        });
 
     /// <summary>torchvision's ResNet initialisation: convolutions He (Kaiming) normal with fan-out,
     /// biases 0; BatchNorm scale 1, shift 0.</summary>
     /// <param name="model">A model whose submodules are all registered.</param>
     /// <param name="generator">Where the random numbers come from; null = torch's global generator
     /// (so <c>torch.manual_seed</c> before building also makes a model reproducible).</param>
-    public static void HeFanOut(nn.Module model, Generator? generator)
+    public static void HeFanOut(nn.Module model, Generator? generator) =>
+        ForEachLayer(model, conv =>
+        {
+            var shape = conv.weight!.shape;
+            conv.weight.normal_(0, Math.Sqrt(2.0 / (shape[0] * shape[2] * shape[3])), generator);
+            conv.bias?.zero_();
+        });
+
+    /// <summary>Initialises every convolution with <paramref name="initConv"/> and resets every BatchNorm
+    /// to scale 1, shift 0. named_modules walks in registration order, so the draws happen in a fixed order.</summary>
+    static void ForEachLayer(nn.Module model, Action<Conv2d> initConv)
     {
         using var noGrad = torch.no_grad();
         foreach (var (_, module) in model.named_modules())
         {
-            switch (module)
+            if (module is Conv2d conv) initConv(conv);
+            else if (module is BatchNorm2d bn)
             {
-                case Conv2d conv:
-                    var shape = conv.weight!.shape;
-                    long fanOut = shape[0] * shape[2] * shape[3];
-                    conv.weight.normal_(0, Math.Sqrt(2.0 / fanOut), generator);
-                    conv.bias?.zero_();
-                    break;
-                case BatchNorm2d bn:
-                    bn.weight?.fill_(1);
-                    bn.bias?.zero_();
-                    break;
+                bn.weight?.fill_(1);
+                bn.bias?.zero_();
             }
         }
     }
