@@ -19,12 +19,13 @@ sealed class ConsoleProgress
     {
         if (p.Phase.StartsWith("step ", StringComparison.Ordinal)) { Console.Error.WriteLine($"\n{_label}: {p.Phase}"); return; }
         double fraction = p.TotalSteps == 0 ? 1 : (double)p.Step / p.TotalSteps;
+        string loss = double.IsNaN(p.Loss) ? "–" : p.Loss.ToString("F3"); // no loss logged yet (step 1, evaluation)
         if (_interactive)
         {
             int width = 30, filled = (int)(fraction * width);
             var eta = TimeSpan.FromMilliseconds(p.MsPerStep * (p.TotalSteps - p.Step));
             Console.Error.Write($"\r{_label,-28} [{new string('#', filled)}{new string('.', width - filled)}] {p.Step}/{p.TotalSteps} " +
-                                $"loss {p.Loss:F3}  {p.MsPerStep:F0} ms/step  eta {eta:mm\\:ss}  {p.Phase,-9}");
+                                $"loss {loss}  {p.MsPerStep:F0} ms/step  eta {eta:mm\\:ss}  {p.Phase,-9}");
             if (p.Phase == "evaluate") Console.Error.WriteLine();
         }
         else
@@ -33,7 +34,7 @@ sealed class ConsoleProgress
             if (decile != _lastDecile || p.Phase == "evaluate")
             {
                 _lastDecile = decile;
-                Console.Error.WriteLine($"{_label}: step {p.Step}/{p.TotalSteps}, loss {p.Loss:F3}, {p.MsPerStep:F0} ms/step ({p.Phase})");
+                Console.Error.WriteLine($"{_label}: step {p.Step}/{p.TotalSteps}, loss {loss}, {p.MsPerStep:F0} ms/step ({p.Phase})");
             }
         }
     }
