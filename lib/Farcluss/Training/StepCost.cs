@@ -8,7 +8,8 @@ public sealed record VariantCost(string Variant, double MsPerStep, IReadOnlyDict
 
 /// <summary>
 /// The measurement behind `farcluss bench` and lesson 08: trains each variant a few steps
-/// with term profiling on, with the ramp-up already over so every term runs at full weight, and
+/// with term profiling on, with no supervised warm-up and the ramp-up already over so every term runs
+/// at full weight (a preset's warm-up would otherwise time supervised steps under every name), and
 /// interleaves the variants block by block so that noise from a shared machine hits them alike.
 /// Absolute times depend on the machine; compare the ratios.
 /// </summary>
@@ -18,7 +19,7 @@ public static class StepCost
         int warmupSteps = 2, int stepsPerBlock = 5, int blocks = 2, Action<string>? progress = null)
     {
         var config = baseConfig with { Steps = 1_000_000, LogEvery = 1_000_000 };
-        var trainers = variants.ToDictionary(v => v, v => new Trainer(config with { Method = Variants.Get(v, config.Method) with { RampFraction = 0 } }, data) { ProfileTerms = true });
+        var trainers = variants.ToDictionary(v => v, v => new Trainer(config with { Method = Variants.Get(v, config.Method) with { RampFraction = 0, WarmupFraction = 0 } }, data) { ProfileTerms = true });
         try
         {
             var stepMs = variants.ToDictionary(v => v, _ => new List<double>());

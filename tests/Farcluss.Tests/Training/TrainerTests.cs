@@ -56,6 +56,21 @@ public class TrainerTests
     }
 
     [Fact]
+    public void The_benchmark_times_each_variants_own_terms_even_when_the_config_has_a_warm_up()
+    {
+        // The workshop preset trains supervised only for its first 75% of steps; the benchmark must
+        // still time the semi-supervised step of each variant, not a supervised step under its name.
+        var config = Config(Variants.Farcluss with { WarmupFraction = 0.75 }, steps: 8);
+        var costs = StepCost.Measure(config, Tiny.Value, new[] { "supervised", "hard", "farcluss" }, warmupSteps: 1, stepsPerBlock: 1, blocks: 1)
+            .ToDictionary(c => c.Variant);
+        Assert.DoesNotContain("teacher", costs["supervised"].MsPerTerm.Keys);
+        Assert.Contains("teacher", costs["hard"].MsPerTerm.Keys);
+        Assert.Contains("unsupervised", costs["hard"].MsPerTerm.Keys);
+        Assert.DoesNotContain("contrast", costs["hard"].MsPerTerm.Keys);
+        Assert.Contains("contrast", costs["farcluss"].MsPerTerm.Keys);
+    }
+
+    [Fact]
     public void Farcluss_step_logs_what_a_learner_charts()
     {
         using var trainer = new Trainer(Config(Variants.Farcluss), Tiny.Value);
