@@ -70,11 +70,14 @@ public sealed class Trainer : IDisposable
         Device = DeviceChoice.Resolve(config.Device);
         if (config.Threads > 0) torch.set_num_threads(config.Threads);
         torch.manual_seed(config.Seed);
+        // Initial weights come from a generator this trainer owns (seeded by the run's seed), not torch's
+        // global one: two trainers built at once in one process cannot change each other's start.
+        using var init = new Generator((ulong)config.Seed);
 
         var modelSettings = config.Model with { NumClasses = data.NumClasses, InChannels = data.Channels };
-        Student = ModelFactory.Create(modelSettings);
+        Student = ModelFactory.Create(modelSettings, init);
         if (config.Model.BackboneWeights is { } weights) PretrainedBackbone.LoadInto(Student, weights); // ImageNet, before the teacher copies
-        Teacher = ModelFactory.Create(modelSettings);
+        Teacher = ModelFactory.Create(modelSettings, init); // its draw is overwritten by the student's weights just below
         Student.to(Device);
         Teacher.to(Device);
         MeanTeacher.CopyWeights(Teacher, Student);
@@ -82,7 +85,7 @@ public sealed class Trainer : IDisposable
 
         if (Method.UseUnlabeled && Method.Contrast != ContrastKind.None)
         {
-            Head = new ProjectionHead(Student.FeatureChannels, Method.ProjectionDim);
+            Head = new ProjectionHead(Student.FeatureChannels, Method.ProjectionDim, init);
             Head.to(Device);
         }
         if (Method.UseUnlabeled && Method.UseRebalancing)

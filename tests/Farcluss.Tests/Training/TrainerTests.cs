@@ -56,6 +56,19 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Initial_weights_come_from_the_trainers_own_generator_seeded_by_the_run()
+    {
+        // Not torch's global generator: another draw from it (another trainer being built, a notebook
+        // cell) must not change a run's start. The student is what Create draws from Generator(seed).
+        var config = Config(Variants.Farcluss, seed: 5);
+        var settings = config.Model with { NumClasses = Tiny.Value.NumClasses, InChannels = Tiny.Value.Channels };
+        using var expected = ModelFactory.Create(settings, new Generator(5));
+        using var trainer = new Trainer(config, Tiny.Value);
+        Assert.Equal(Weights(expected), Weights(trainer.Student));
+        Assert.Equal(Weights(expected), Weights(trainer.Teacher));
+    }
+
+    [Fact]
     public void The_benchmark_times_each_variants_own_terms_even_when_the_config_has_a_warm_up()
     {
         // The workshop preset trains supervised only for its first 75% of steps; the benchmark must
