@@ -40,6 +40,7 @@ export LD_LIBRARY_PATH="$standin${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
 # 1, 2: lesson 00 under both engines, the stand-in first on the search path.
 for engine in repl nbconvert; do
+  if [ "$engine" = nbconvert ] && ! command -v jupyter >/dev/null; then echo "skipped lesson 00 (nbconvert): no Jupyter (environment/setup.sh names the packages)"; continue; fi
   log="$work/run-all-$engine.log"
   if notebooks/run-all.sh --engine "$engine" 00-setup-data.ipynb >"$log" 2>&1; then pass "lesson 00 ($engine) with a foreign libtorch on LD_LIBRARY_PATH"
   else fail "lesson 00 ($engine) with a foreign libtorch on LD_LIBRARY_PATH" "$(grep -m1 FAILED "$log" || tail -1 "$log") (log: ${log#$root/})"; fi
