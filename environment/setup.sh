@@ -38,7 +38,7 @@ if [ ! -d "$root/tests/browser/node_modules/playwright-core" ]; then
 fi
 
 # The kernelspec Jupyter and VS Code start for the lessons (".NET (C#)", name .net-csharp, as in every lesson's metadata).
-command -v jupyter >/dev/null && bash "$root/environment/install-kernel.sh" >/dev/null
+jupyter --version >/dev/null 2>&1 && bash "$root/environment/install-kernel.sh" >/dev/null
 
 # What could not be installed: one line with the command that installs it (./run-tests counts it as one failure).
 if [ ${#missing[@]} -gt 0 ]; then

@@ -19,12 +19,8 @@ fail() { failed=$((failed + 1)); echo "FAILED $1: $2"; }
 
 clone="$(mktemp -d "${TMPDIR:-/tmp}/farcluss-fresh-clone.XXXXXX")"
 trap 'rm -rf "$clone"' EXIT
-if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
-  (cd "$root" && git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done \
-    | tar --null -T - -cf -) | tar -xf - -C "$clone"
-else
-  tar -C "$root" --exclude=./.build --exclude=bin --exclude=obj --exclude=./notebooks/out --exclude=./notebooks/html -cf - . | tar -xf - -C "$clone"
-fi
+source "$root/tests/shell/lib/copy-repo.sh"
+copy_repo "$root" "$clone"
 if [ -e "$clone/.build" ]; then fail "set-up" "the copy has a .build/"; echo "$passed passed, $failed failed"; exit 1; fi
 
 log="$root/.build/fresh-clone-run-all.log"; mkdir -p "$root/.build"
