@@ -78,9 +78,9 @@ public static class StateDictPickle
         var stack = new List<object?>();
         var memo = new Dictionary<long, object?>();
         var storages = new Dictionary<string, PthStorage>(StringComparer.Ordinal);
-        int position = 0;
+        int position = 0, opcodeAt = 0;
 
-        KitException Refuse(string why) => new($"data.pkl at byte {position}: {why}; refused before any tensor was made", path);
+        KitException Refuse(string why) => new($"data.pkl at byte {opcodeAt}: {why}; refused before any tensor was made", path);
         ReadOnlySpan<byte> Take(long count)
         {
             if (count < 0 || count > pickle.Length - position) throw Refuse("the pickle ends in the middle of an opcode (damaged file)");
@@ -137,6 +137,7 @@ public static class StateDictPickle
 
         while (true)
         {
+            opcodeAt = position;
             byte opcode = Take(1)[0];
             switch (opcode)
             {
