@@ -51,16 +51,17 @@ public static partial class PthFile
             {
                 var entry = archive.GetEntry($"{folder}/data/{storage.Key}")
                     ?? throw new KitException($"storage '{storage.Key}' has no entry data/{storage.Key}: damaged file", path);
+                if (storage.ElementCount > Array.MaxLength / ElementBytes(storage.Type))
+                    throw new KitException($"storage '{storage.Key}' declares {storage.ElementCount} elements, more than the kit reads in one piece", path);
                 long expected = storage.ElementCount * ElementBytes(storage.Type);
                 if (entry.Length != expected)
                     throw new KitException($"data/{storage.Key} holds {entry.Length} bytes, its {storage.ElementCount} elements need {expected}: damaged file", path);
-                if (expected > Array.MaxLength) throw new KitException($"storage '{storage.Key}' is {expected} bytes, more than the kit reads in one piece", path);
                 entries[storage] = entry;
             }
             foreach (var (name, tensor) in tensors) CheckView(name, tensor, path);
             return Build(tensors, entries, path);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {
             throw new KitException($"not a readable zip archive ({e.Message})", path, e);
         }

@@ -47,10 +47,11 @@ sealed class CraftedPth
     public byte[] Bytes(bool stop = true) => stop ? [.. _bytes, (byte)'.'] : [.. _bytes];
 
     /// <summary>A zip laid out as torch.save lays it out, with the given storages (key → float values).</summary>
-    public string Zip(string path, Dictionary<string, float[]>? storages = null, bool stop = true)
+    public string Zip(string path, Dictionary<string, float[]>? storages = null, bool stop = true, string? byteOrder = null)
     {
         using var archive = ZipFile.Open(path, ZipArchiveMode.Create);
         Write(archive, "archive/data.pkl", Bytes(stop));
+        if (byteOrder is not null) Write(archive, "archive/byteorder", Encoding.ASCII.GetBytes(byteOrder));
         foreach (var (key, values) in storages ?? [])
             Write(archive, $"archive/data/{key}", values.SelectMany(BitConverter.GetBytes).ToArray());
         Write(archive, "archive/version", "3\n"u8.ToArray());

@@ -138,6 +138,8 @@ public class PthFileTests : ModelTestBase
         Assert.Contains("'epoch' is the integer 3, not a tensor",
             Refusal(new CraftedPth().Op('}').Text("epoch").Int(3).Op('s').Zip(dir.File("checkpoint.pth"))));
 
+        Assert.Contains("the tensors were saved big-endian", Refusal(OneTensor(6, 0, [6], [1]).Zip(dir.File("big.pth"), SixFloats, byteOrder: "big")));
+
         var bytes = File.ReadAllBytes(Fixture);
         File.WriteAllBytes(dir.File("cut.pth"), bytes[..(bytes.Length / 2)]);
         Assert.Contains("not a readable zip archive", Refusal(dir.File("cut.pth")));
@@ -147,6 +149,21 @@ public class PthFileTests : ModelTestBase
         File.Copy(Fixture, dir.File("tiny-resnet-1da82d8c.pth"));
         foreach (var t in PthFile.Read(dir.File("tiny-resnet-1da82d8c.pth")).Values) t.Dispose();
         Assert.Contains("weights file not found", Refusal(dir.File("none.pth")));
+    }
+
+    [Fact]
+    public void ATrainingCheckpointGivesItsStateDictEntryAndALittleEndianMarkIsAccepted()
+    {
+        using var dir = new TempDirectory();
+        // {'epoch': 3, 'state_dict': {'w': tensor}}, as training scripts save; the converter takes the same entry.
+        var checkpoint = new CraftedPth().Op('}').Text("epoch").Int(3).Op('s')
+            .Text("state_dict").Op('}').Text("w").FloatTensor("0", 6, 0, [3, 2], [1, 3]).Op('s').Op('s');
+        var tensors = PthFile.Read(checkpoint.Zip(dir.File("checkpoint.pth"), SixFloats, byteOrder: "little"));
+        var w = Assert.Single(tensors).Value;
+        // Stride (1, 3): the transpose of [[0, 1, 2], [3, 4, 5]], read as a contiguous copy.
+        Assert.Equal(new float[] { 0, 3, 1, 4, 2, 5 }, w.data<float>().ToArray());
+        Assert.True(w.is_contiguous());
+        w.Dispose();
     }
 
     /// <summary>The proof that nothing is resolved by name is also structural: the reader has no way to.</summary>
