@@ -100,31 +100,30 @@ public static partial class PthFile
             throw new KitException($"tensor '{name}' [{string.Join(", ", tensor.Shape)}] reaches element {last} of a storage of {tensor.Storage.ElementCount}: damaged file", path);
     }
 
+    /// <summary>One storage at a time (its bytes, then a contiguous copy of each tensor viewing it), so that
+    /// at most one storage is held beside the tensors made so far.</summary>
     static Dictionary<string, Tensor> Build(List<KeyValuePair<string, PthTensor>> tensors, Dictionary<PthStorage, ZipArchiveEntry> entries, string path)
     {
-        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var built = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {
-            using var scope = NewDisposeScope();
-            var storages = new Dictionary<PthStorage, Tensor>();
-            foreach (var (storage, entry) in entries)
+            foreach (var group in tensors.GroupBy(t => t.Value.Storage))
             {
-                var flat = empty(storage.ElementCount, storage.Type);
-                flat.bytes = ReadAll(entry, entry.Length, path);
-                storages[storage] = flat;
+                using var scope = NewDisposeScope();
+                var storage = empty(group.Key.ElementCount, group.Key.Type);
+                storage.bytes = ReadAll(entries[group.Key], entries[group.Key].Length, path);
+                foreach (var (name, tensor) in group)
+                {
+                    var copy = empty(tensor.Shape, tensor.Storage.Type);
+                    copy.copy_(storage.as_strided(tensor.Shape, tensor.Stride, tensor.Offset));
+                    built[name] = copy.MoveToOuterDisposeScope();
+                }
             }
-            foreach (var (name, tensor) in tensors)
-            {
-                // A copy, contiguous and independent of the storage (which may hold other tensors).
-                var copy = empty(tensor.Shape, tensor.Storage.Type);
-                copy.copy_(storages[tensor.Storage].as_strided(tensor.Shape, tensor.Stride, tensor.Offset));
-                result[name] = copy.MoveToOuterDisposeScope();
-            }
-            return result;
+            return tensors.ToDictionary(t => t.Key, t => built[t.Key], StringComparer.Ordinal); // file order
         }
         catch
         {
-            foreach (var t in result.Values) t.Dispose();
+            foreach (var t in built.Values) t.Dispose();
             throw;
         }
     }

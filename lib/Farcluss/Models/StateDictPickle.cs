@@ -14,8 +14,8 @@ public sealed record PthTensor(PthStorage Storage, long Offset, long[] Shape, lo
 /// <summary>
 /// Reads the pickle (<c>data.pkl</c>) of a PyTorch state dict saved by <c>torch.save</c> without running
 /// or constructing anything that the file names: it is not Python's unpickler but a small reader of
-/// the opcodes that state dicts use, whose only values are strings, integers, booleans, None, tuples,
-/// dicts and the two records above. The file may name exactly these globals, each checked against
+/// the opcodes that state dicts use, whose only values are strings, integers, floats, booleans, None,
+/// tuples, lists, dicts and the two records above. The file may name exactly these globals, each checked against
 /// the list the moment it is read, before anything is pushed: <c>collections.OrderedDict</c> (called
 /// with no arguments: an empty dict), <c>torch._utils._rebuild_tensor_v2</c> (called with a storage,
 /// offset, shape and stride: a <see cref="PthTensor"/> record, no tensor yet) and the storage types
@@ -121,7 +121,9 @@ public static class StateDictPickle
             if (full == OrderedDict.Name) return OrderedDict;
             if (full == RebuildTensor.Name) return RebuildTensor;
             if (StorageTypes.ContainsKey(full)) return new Global(full);
-            throw Refuse($"the pickle names {full}, and a state dict of tensors names only {Allowed}");
+            bool wholeModule = full.StartsWith("torch.nn.", StringComparison.Ordinal) || full == "torch._utils._rebuild_parameter";
+            throw Refuse($"the pickle names {full}, and a state dict of tensors names only {Allowed}" +
+                         (wholeModule ? " (a whole model saved with torch.save(model)? save model.state_dict() instead)" : ""));
         }
         void Remember(long index)
         {
@@ -153,6 +155,10 @@ public static class StateDictPickle
                     break;
                 }
                 case (byte)'}': Push(new Dict()); break;                                                       // EMPTY_DICT
+                case (byte)']': Push(new List<object?>()); break;                                              // EMPTY_LIST
+                case (byte)'a': { var item = Pop(); (stack.Count > 0 && stack[^1] is List<object?> l ? l : throw Refuse("APPEND to something that is not a list")).Add(item); break; }
+                case (byte)'e': { var items = PopToMark(); (stack.Count > 0 && stack[^1] is List<object?> l ? l : throw Refuse("APPENDS to something that is not a list")).AddRange(items); break; }
+                case (byte)'G': Push(BinaryPrimitives.ReadDoubleBigEndian(Take(8))); break;                    // BINFLOAT
                 case (byte)')': Push(Array.Empty<object?>()); break;                                           // EMPTY_TUPLE
                 case (byte)'(': Push(Mark); break;                                                             // MARK
                 case (byte)'t': Push(PopToMark()); break;                                                      // TUPLE
@@ -244,6 +250,8 @@ public static class StateDictPickle
         Global g => g.Name,
         string s => $"the string '{(s.Length > 40 ? s[..40] + "…" : s)}'",
         long n => $"the integer {n}",
+        double x => $"the number {x}",
+        List<object?> l => $"a list of {l.Count}",
         bool b => b ? "True" : "False",
         Dict d => $"a dict of {d.Items.Count}",
         PthStorage => "a storage",

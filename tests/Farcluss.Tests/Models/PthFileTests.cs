@@ -138,6 +138,9 @@ public class PthFileTests : ModelTestBase
         Assert.Contains("'epoch' is the integer 3, not a tensor",
             Refusal(new CraftedPth().Op('}').Text("epoch").Int(3).Op('s').Zip(dir.File("checkpoint.pth"))));
 
+        Assert.Contains("the pickle names torch.nn.modules.container.Sequential, and a state dict of tensors names only collections.OrderedDict, " +
+                        "torch._utils._rebuild_tensor_v2 and torch.*Storage (a whole model saved with torch.save(model)? save model.state_dict() instead)",
+            Refusal(new CraftedPth().Global("torch.nn.modules.container", "Sequential").Op(')').Op(0x81).Zip(dir.File("module.pth"))));
         Assert.Contains("the tensors were saved big-endian", Refusal(OneTensor(6, 0, [6], [1]).Zip(dir.File("big.pth"), SixFloats, byteOrder: "big")));
 
         var bytes = File.ReadAllBytes(Fixture);
@@ -155,8 +158,11 @@ public class PthFileTests : ModelTestBase
     public void ATrainingCheckpointGivesItsStateDictEntryAndALittleEndianMarkIsAccepted()
     {
         using var dir = new TempDirectory();
-        // {'epoch': 3, 'state_dict': {'w': tensor}}, as training scripts save; the converter takes the same entry.
+        // {'epoch': 3, 'lr': 0.1, 'milestones': [10, 20], 'state_dict': {'w': tensor}}, as training scripts save;
+        // the converter takes the same entry.
         var checkpoint = new CraftedPth().Op('}').Text("epoch").Int(3).Op('s')
+            .Text("lr").Op('G').Raw(BitConverter.GetBytes(0.1).Reverse().ToArray()).Op('s')
+            .Text("milestones").Op(']').Op('(').Int(10).Int(20).Op('e').Op('s')
             .Text("state_dict").Op('}').Text("w").FloatTensor("0", 6, 0, [3, 2], [1, 3]).Op('s').Op('s');
         var tensors = PthFile.Read(checkpoint.Zip(dir.File("checkpoint.pth"), SixFloats, byteOrder: "little"));
         var w = Assert.Single(tensors).Value;
