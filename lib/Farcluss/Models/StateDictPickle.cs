@@ -132,6 +132,8 @@ public static class StateDictPickle
             memo[index] = stack[^1];
         }
         void Recall(long index) => Push(memo.TryGetValue(index, out var value) ? value : throw Refuse($"memo entry {index} was never stored (damaged file)"));
+        Dict TopDict(string opcode) => stack.Count > 0 && stack[^1] is Dict d ? d : throw Refuse($"{opcode} on something that is not a dict");
+        List<object?> TopList(string opcode) => stack.Count > 0 && stack[^1] is List<object?> l ? l : throw Refuse($"{opcode} on something that is not a list");
         void SetItems(Dict dict, object?[] pairs)
         {
             for (int i = 0; i + 1 < pairs.Length; i += 2) dict.Items.Add(new(pairs[i], pairs[i + 1]));
@@ -156,8 +158,8 @@ public static class StateDictPickle
                 }
                 case (byte)'}': Push(new Dict()); break;                                                       // EMPTY_DICT
                 case (byte)']': Push(new List<object?>()); break;                                              // EMPTY_LIST
-                case (byte)'a': { var item = Pop(); (stack.Count > 0 && stack[^1] is List<object?> l ? l : throw Refuse("APPEND to something that is not a list")).Add(item); break; }
-                case (byte)'e': { var items = PopToMark(); (stack.Count > 0 && stack[^1] is List<object?> l ? l : throw Refuse("APPENDS to something that is not a list")).AddRange(items); break; }
+                case (byte)'a': { var item = Pop(); TopList("APPEND").Add(item); break; }                        // APPEND
+                case (byte)'e': { var items = PopToMark(); TopList("APPENDS").AddRange(items); break; }          // APPENDS
                 case (byte)'G': Push(BinaryPrimitives.ReadDoubleBigEndian(Take(8))); break;                    // BINFLOAT
                 case (byte)')': Push(Array.Empty<object?>()); break;                                           // EMPTY_TUPLE
                 case (byte)'(': Push(Mark); break;                                                             // MARK
@@ -196,14 +198,14 @@ public static class StateDictPickle
                 {
                     var value = Pop();
                     var key = Pop();
-                    SetItems(stack.Count > 0 && stack[^1] is Dict d ? d : throw Refuse("SETITEM on something that is not a dict"), [key, value]);
+                    SetItems(TopDict("SETITEM"), [key, value]);
                     break;
                 }
                 case (byte)'u':                                                                                // SETITEMS
                 {
                     var pairs = PopToMark();
                     if (pairs.Length % 2 != 0) throw Refuse("SETITEMS with a key and no value");
-                    SetItems(stack.Count > 0 && stack[^1] is Dict d ? d : throw Refuse("SETITEMS on something that is not a dict"), pairs);
+                    SetItems(TopDict("SETITEMS"), pairs);
                     break;
                 }
                 case (byte)'b':                                                                                // BUILD
