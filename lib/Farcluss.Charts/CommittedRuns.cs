@@ -52,6 +52,28 @@ public sealed record RunCurves(
             testMiou, testPerClass);
     }
 
+    /// <summary>The logged intervals as the trainer's <see cref="Farcluss.Training.StepStats"/> (step, pseudo-label accuracy, f_c, r_c),
+    /// for the charts that take a live run's log.</summary>
+    public IReadOnlyList<Farcluss.Training.StepStats> Log() => LogSteps.Select((step, i) => new Farcluss.Training.StepStats
+    {
+        Step = (long)step,
+        ForegroundPseudoLabelAccuracy = ForegroundPseudoLabelAccuracy[i],
+        PseudoLabelAccuracyPerClass = PseudoLabelAccuracyPerClass[i],
+        ClassFrequencies = ClassFrequencies[i],
+        ClassWeights = ClassWeights[i],
+    }).ToList();
+
+    /// <summary>Per-class pseudo-label accuracy of the teacher on the unlabeled canvases, averaged over the logged intervals
+    /// after <paramref name="fromStep"/> (NaN where a class was never the hidden label).</summary>
+    public double[] PseudoLabelAccuracyPerClassAfter(double fromStep)
+    {
+        var rows = LogSteps.Select((s, i) => (s, i)).Where(x => x.s > fromStep && PseudoLabelAccuracyPerClass[x.i].Length > 0)
+            .Select(x => PseudoLabelAccuracyPerClass[x.i]).ToList();
+        if (rows.Count == 0) return [];
+        return Enumerable.Range(0, rows[0].Length)
+            .Select(c => rows.Select(r => r[c]).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average()).ToArray();
+    }
+
     static double Number(JsonNode? node) => node switch
     {
         null => double.NaN,

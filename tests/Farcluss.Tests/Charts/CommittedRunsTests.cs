@@ -30,6 +30,9 @@ public class CommittedRunsTests
         Assert.Equal([0.5, 2.5], run.ClassWeights[1]);
         Assert.Equal(0.375, run.TestMiou);
         Assert.Equal([0.75, 0.0], run.TestPerClassIou);
+        // After step 1 only the second interval counts: per-class accuracy 1 and 0.5.
+        Assert.Equal([1.0, 0.5], run.PseudoLabelAccuracyPerClassAfter(1));
+        Assert.Equal([0.9, 0.1], run.Log()[1].ClassFrequencies);
     }
 
     [Fact]
