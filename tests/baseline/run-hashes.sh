@@ -10,6 +10,7 @@
 #                                             change of a preset does not move the baseline) and compares
 #                                             with tests/baseline/hashes.txt
 #   tests/baseline/run-hashes.sh hash RUN     prints the two hashes of one run folder
+#   A third argument (smoke or workshop) keeps only that preset's runs.
 #
 # The smoke hashes are also checked by the unit test Training/NumbersUnchangedTests.cs.
 set -euo pipefail
@@ -18,9 +19,7 @@ root="$(dirname "$(dirname "$here")")"
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 # FARCLUSS_CLI=path/to/Farcluss.Cli.dll runs that build instead of ./farcluss (e.g. a copy of the baseline's
 # build, checked while the sources change).
-farcluss() {
-  if [ -n "${FARCLUSS_CLI:-}" ]; then FARCLUSS_HOME="$root" dotnet "$FARCLUSS_CLI" "$@"; else "$root/farcluss" "$@"; fi
-}
+if [ -n "${FARCLUSS_CLI:-}" ]; then export FARCLUSS_HOME="$root"; farcluss=(dotnet "$FARCLUSS_CLI"); else farcluss=("$root/farcluss"); fi
 
 # The timing fields removed before hashing; the same rule as NumbersUnchangedTests.StripTimings.
 strip_timings() { sed -E 's/,?"ms_per_(step|term)":(\{[^}]*\}|[^,}]*)//g' "$1"; }
@@ -45,14 +44,15 @@ mkdir -p "$out" "$here/configs"
 status=0
 for run in "${runs[@]}"; do
   read -r preset variant <<<"$run"
+  if [ -n "${3:-}" ] && [ "$preset" != "$3" ]; then continue; fi
   name="$preset-$variant"
   steps=(); [ "$preset" = workshop ] && steps=(--steps 50)
   if [ "$mode" = record ]; then
-    nice -n 10 farcluss train --preset "$preset" "${steps[@]}" --variant "$variant" --seed 0 --out "$out/$name" >"$out/$name.log" 2>&1
+    nice -n 10 "${farcluss[@]}" train --preset "$preset" "${steps[@]}" --variant "$variant" --seed 0 --out "$out/$name" >"$out/$name.log" 2>&1
     cp "$out/$name/config.json" "$here/configs/$name.json"
     echo "$name $(hash_run "$out/$name")"
   else
-    nice -n 10 farcluss train --preset "$preset" --config "$here/configs/$name.json" --variant "$variant" --seed 0 \
+    nice -n 10 "${farcluss[@]}" train --preset "$preset" --config "$here/configs/$name.json" --variant "$variant" --seed 0 \
       --out "$out/$name" >"$out/$name.log" 2>&1
     got="$name $(hash_run "$out/$name")"
     want=$(grep "^$name " "$here/hashes.txt" || true)

@@ -1,7 +1,6 @@
 using Farcluss.Config;
 using Farcluss.Data;
 using Farcluss.Models;
-using Farcluss.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
