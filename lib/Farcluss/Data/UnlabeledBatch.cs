@@ -1,4 +1,3 @@
-using Farcluss.Config;
 using TorchSharp;
 using static TorchSharp.torch;
 
