@@ -17,7 +17,7 @@ public static class Augment
     /// Weak view: per sample, a zoom factor s ~ U[ScaleMin, ScaleMax], a position (uniform over the
     /// placements where a zoomed-in window stays inside the image, or a zoomed-out image stays inside the
     /// canvas, as UniMatch's resize-then-crop does) and, if enabled, a left–right flip with probability
-    /// 1/2. All three form one affine map per sample, applied by <see cref="Warp"/> to image and mask
+    /// 1/2. All three form one affine map per sample, applied by <see cref="Warp(Tensor, Tensor, Tensor)"/> to image and mask
     /// alike. The output keeps H × W; pixels brought in from outside the image are labeled 255.
     /// </summary>
     public static (Tensor Images, Tensor Masks) WeakView(Tensor images, Tensor masks, AugmentSettings settings, Generator? generator)
