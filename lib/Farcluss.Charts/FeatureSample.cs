@@ -3,14 +3,13 @@ using Farcluss.Losses;
 using Farcluss.Models;
 using TorchSharp;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace Farcluss.Charts;
 
 /// <summary>
 /// A class-balanced sample of a model's decoder features (or of their projection z, when a
 /// projection head is given) over the first canvases of a split, with each pixel's true label
-/// resized to feature resolution by nearest neighbour, as the trainer does. Lesson 06 projects
+/// resized to feature resolution by <see cref="LabelResize"/>, as the trainer's confident set is. Lesson 06 projects
 /// them to 2-D with <see cref="Pca"/>. The selection reuses the trainer's <see cref="BalancedAnchors"/>.
 /// </summary>
 public static class FeatureSample
@@ -30,8 +29,7 @@ public static class FeatureSample
         var features = model.call(images).Features;
         if (head is not null) features = head.call(features);
         long h = features.shape[2], w = features.shape[3];
-        var labels = F.interpolate(masks.unsqueeze(1).to_type(ScalarType.Float32), [h, w], mode: InterpolationMode.Nearest)
-            .squeeze(1).to_type(ScalarType.Int64).flatten();
+        var labels = LabelResize.Nearest(masks, h, w).flatten();
         var flat = features.permute(0, 2, 3, 1).reshape(-1, features.shape[1]);
         var keep = labels.ne(Labels.Ignore).nonzero().squeeze(1);
         var keptLabels = labels.index_select(0, keep);

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace Farcluss.Charts;
 
-/// <summary>One bin of pixel weights: its range, how many pixels fell in it, and how many of them the teacher labeled correctly.</summary>
+/// <summary>One bin of uncertainty weights w: its range, how many pixels fell in it, and how many of them the teacher labeled correctly.</summary>
 public sealed record CalibrationBin(double Low, double High, long Count, double Accuracy, double MeanWeight);
 
 /// <summary>
@@ -14,15 +14,15 @@ public sealed record CalibrationBin(double Low, double High, long Count, double 
 /// </summary>
 public static class WeightCalibration
 {
-    /// <param name="pixelWeights">[...] weights in [0, 1].</param>
+    /// <param name="uncertaintyWeights">[...] uncertainty weights w in [0, 1].</param>
     /// <param name="correct">[...] bool: teacher argmax equals the true label.</param>
     /// <param name="valid">[...] bool: pixels to count.</param>
     /// <param name="bins">Number of equal-width bins on [0, 1].</param>
-    public static CalibrationBin[] Bin(Tensor pixelWeights, Tensor correct, Tensor valid, int bins = 10)
+    public static CalibrationBin[] Bin(Tensor uncertaintyWeights, Tensor correct, Tensor valid, int bins = 10)
     {
         if (bins < 1) throw new ArgumentOutOfRangeException(nameof(bins), "need at least one bin");
         using var scope = NewDisposeScope();
-        var weights = pixelWeights.to_type(ScalarType.Float64).masked_select(valid);
+        var weights = uncertaintyWeights.to_type(ScalarType.Float64).masked_select(valid);
         var hits = correct.masked_select(valid).to_type(ScalarType.Float64);
         var index = (weights * bins).floor().clamp(0, bins - 1).to_type(ScalarType.Int64); // w = 1 joins the top bin
         var counts = bincount(index, minlength: bins).data<long>().ToArray();
@@ -45,6 +45,6 @@ public static partial class LessonCharts
         accuracy.SetProperty("text", bins.Select(b => $"{b.Count:N0} px").ToArray());
         long total = Math.Max(1, bins.Sum(b => b.Count));
         var share = Plot.Line("share of pixels", labels, bins.Select(b => 100.0 * b.Count / total), dash: "dot");
-        return Plot.Chart([accuracy, share], Plot.Layout(title, "pixel weight w = (1 − H̃)^γ", "%"));
+        return Plot.Chart([accuracy, share], Plot.Layout(title, "uncertainty weight w = (1 − H̃)^γ", "%"));
     }
 }

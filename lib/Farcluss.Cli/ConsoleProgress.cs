@@ -1,3 +1,4 @@
+using Farcluss.Evaluation;
 using Farcluss.Training;
 using Spectre.Console;
 

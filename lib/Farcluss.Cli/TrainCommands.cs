@@ -1,3 +1,4 @@
+using Farcluss.Evaluation;
 using System.CommandLine;
 using System.Diagnostics;
 using Farcluss;

@@ -17,10 +17,17 @@ public static class Augment
     /// Weak view: per sample, a zoom factor s ~ U[ScaleMin, ScaleMax], a position (uniform over the
     /// placements where a zoomed-in window stays inside the image, or a zoomed-out image stays inside the
     /// canvas, as UniMatch's resize-then-crop does) and, if enabled, a left–right flip with probability
-    /// 1/2. All three form one affine map per sample, applied by <see cref="Warp"/> to image and mask
+    /// 1/2. All three form one affine map per sample, applied by <see cref="Warp(Tensor, Tensor, Tensor)"/> to image and mask
     /// alike. The output keeps H × W; pixels brought in from outside the image are labeled 255.
     /// </summary>
     public static (Tensor Images, Tensor Masks) WeakView(Tensor images, Tensor masks, AugmentSettings settings, Generator? generator)
+    {
+        var (warpedImages, warpedMasks) = WeakView(images, [masks], settings, generator);
+        return (warpedImages, warpedMasks[0]);
+    }
+
+    /// <summary>The weak view of images and of several label maps of them, all warped alike (one draw).</summary>
+    public static (Tensor Images, Tensor[] Masks) WeakView(Tensor images, Tensor[] masks, AugmentSettings settings, Generator? generator)
     {
         using var scope = NewDisposeScope();
         long batch = images.shape[0];
@@ -39,7 +46,7 @@ public static class Augment
             stack([zero, inverse, shiftY], 1),
         ], 1).to(images.device);
         var (warpedImages, warpedMasks) = Warp(images, masks, theta);
-        return (warpedImages.MoveToOuterDisposeScope(), warpedMasks.MoveToOuterDisposeScope());
+        return (warpedImages.MoveToOuterDisposeScope(), warpedMasks.Select(m => m.MoveToOuterDisposeScope()).ToArray());
     }
 
     /// <summary>
@@ -50,18 +57,30 @@ public static class Augment
     /// </summary>
     public static (Tensor Images, Tensor Masks) Warp(Tensor images, Tensor masks, Tensor theta)
     {
+        var (warpedImages, warpedMasks) = Warp(images, [masks], theta);
+        return (warpedImages, warpedMasks[0]);
+    }
+
+    /// <summary><see cref="Warp(Tensor, Tensor, Tensor)"/> for several label maps of the same images.</summary>
+    public static (Tensor Images, Tensor[] Masks) Warp(Tensor images, Tensor[] masks, Tensor theta)
+    {
         using var scope = NewDisposeScope();
         long batch = images.shape[0], height = images.shape[2], width = images.shape[3];
         var grid = F.affine_grid(theta.to_type(ScalarType.Float32), [batch, 1, height, width], align_corners: false);
         var warpedImages = F.grid_sample(images, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false);
-        // Labels shifted by one so that the zero padding of grid_sample means "outside".
-        var shiftedLabels = masks.unsqueeze(1).to_type(ScalarType.Float32).add_(1);
-        var warpedLabels = F.grid_sample(shiftedLabels, grid, GridSampleMode.Nearest, GridSamplePaddingMode.Zeros, align_corners: false).squeeze(1);
         var coverage = F.grid_sample(ones(batch, 1, height, width, device: images.device), grid,
                                      GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false).squeeze(1);
-        var inside = warpedLabels.gt(0.5f).logical_and_(coverage.gt(1 - 1e-4f));
-        var warpedMasks = where(inside, warpedLabels.sub(1), full_like(warpedLabels, Labels.Ignore)).round_().to_type(ScalarType.Int64);
-        return (warpedImages.MoveToOuterDisposeScope(), warpedMasks.MoveToOuterDisposeScope());
+        var covered = coverage.gt(1 - 1e-4f);
+        Tensor WarpLabels(Tensor labels)
+        {
+            // Labels shifted by one so that the zero padding of grid_sample means "outside".
+            var shiftedLabels = labels.unsqueeze(1).to_type(ScalarType.Float32).add_(1);
+            var warpedLabels = F.grid_sample(shiftedLabels, grid, GridSampleMode.Nearest, GridSamplePaddingMode.Zeros, align_corners: false).squeeze(1);
+            var inside = warpedLabels.gt(0.5f).logical_and_(covered);
+            return where(inside, warpedLabels.sub(1), full_like(warpedLabels, Labels.Ignore)).round_().to_type(ScalarType.Int64)
+                .MoveToOuterDisposeScope();
+        }
+        return (warpedImages.MoveToOuterDisposeScope(), masks.Select(WarpLabels).ToArray());
     }
 
     /// <summary>

@@ -27,9 +27,10 @@ public sealed class SegmentationSplit : IDisposable
     public Normalization Normalization { get; }
 
     /// <summary>
-    /// Folder datasets' whole images, padded to one canvas (bottom and right; mask 255): each sample's
-    /// own (height, width), so that evaluation scores each image at its own size, without the padding.
-    /// Null (M2NIST-LT, training crops): every sample fills the canvas.
+    /// Folder datasets' images padded to the canvas (bottom and right; image 0, mask 255): each sample's
+    /// own (height, width) at the canvas's top left. Evaluation scores each image at its own size, without
+    /// the padding; training counts no padded pixel of an unlabeled image (<see cref="ContentMask"/>).
+    /// Null (M2NIST-LT): every sample fills the canvas.
     /// </summary>
     public IReadOnlyList<(int Height, int Width)>? SampleSizes { get; init; }
 
@@ -81,9 +82,30 @@ public sealed class SegmentationSplit : IDisposable
         return (images.MoveToOuterDisposeScope(), masks.MoveToOuterDisposeScope());
     }
 
+    /// <summary>
+    /// bool [B, H, W] on <paramref name="device"/>: true on the samples' own pixels, false on the padding
+    /// that made them fit the canvas (<see cref="SampleSizes"/>). Validity comes from here, never from the
+    /// masks: a 255 in a mask is a label ("ignore"), and an unlabeled image's masks are hidden.
+    /// </summary>
+    public Tensor ContentMask(long[] indices, Device? device = null)
+    {
+        device ??= CPU;
+        if (SampleSizes is not { } sizes) return ones(new long[] { indices.Length, Height, Width }, ScalarType.Bool, device);
+        using var scope = NewDisposeScope();
+        var heights = tensor(indices.Select(i => (long)sizes[(int)i].Height).ToArray(), device: device).view(-1, 1, 1);
+        var widths = tensor(indices.Select(i => (long)sizes[(int)i].Width).ToArray(), device: device).view(-1, 1, 1);
+        var rows = arange(Height, ScalarType.Int64, device).view(1, -1, 1);
+        var columns = arange(Width, ScalarType.Int64, device).view(1, 1, -1);
+        return rows.lt(heights).logical_and(columns.lt(widths)).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Samples [start, start + count) as a new split sharing this one's storage.</summary>
     public SegmentationSplit Slice(string name, int start, int count) =>
-        new(name, Images.narrow(0, start, count), Masks.narrow(0, start, count), ClassNames, Normalization);
+        new(name, Images.narrow(0, start, count), Masks.narrow(0, start, count), ClassNames, Normalization)
+        {
+            SampleSizes = SampleSizes?.Skip(start).Take(count).ToList(),
+            SlidingWindow = SlidingWindow,
+        };
 
     public void Dispose()
     {

@@ -94,8 +94,10 @@ public sealed class VocFolderDataset
     }
 
     /// <summary>Loads, crops or pads, and stacks samples: images float32 [B, 3, crop, crop] in [0, 1]
-    /// (not normalised), masks int64 [B, crop, crop], on <paramref name="device"/>.</summary>
-    public (Tensor Images, Tensor Masks) LoadBatch(long[] indices, int cropSize, Generator? generator, Device? device = null)
+    /// (not normalised), masks int64 [B, crop, crop], on <paramref name="device"/>. <paramref name="contentSizes"/>,
+    /// when given, receives each sample's own (height, width) inside its crop (less than the crop where padded).</summary>
+    public (Tensor Images, Tensor Masks) LoadBatch(long[] indices, int cropSize, Generator? generator, Device? device = null,
+        List<(int Height, int Width)>? contentSizes = null)
     {
         using var scope = NewDisposeScope();
         var images = new List<Tensor>();
@@ -103,6 +105,7 @@ public sealed class VocFolderDataset
         foreach (long i in indices)
         {
             var (image, mask) = LoadSample((int)i);
+            contentSizes?.Add(((int)Math.Min(image.shape[1], cropSize), (int)Math.Min(image.shape[2], cropSize)));
             var (imageCrop, maskCrop) = RandomCropOrPad(image, mask, cropSize, generator);
             images.Add(imageCrop);
             masks.Add(maskCrop);
@@ -115,15 +118,20 @@ public sealed class VocFolderDataset
     /// Every sample cut or padded to <paramref name="cropSize"/>² (<see cref="RandomCropOrPad"/>) and
     /// held in memory as a <see cref="SegmentationSplit"/>, the form the trainer takes: right for small
     /// labeled sets and for tests (VOC's 1,464 at 321² are 0.45 GB as uint8); the crop is drawn once, so
-    /// later variety comes from the trainer's weak view only.
+    /// later variety comes from the trainer's weak view only. An image smaller than the crop keeps its own
+    /// size in <see cref="SegmentationSplit.SampleSizes"/> (the padding is at the bottom and right, where
+    /// the crop starts at 0), so that its padding counts nowhere even in an unlabeled batch.
     /// </summary>
     public SegmentationSplit ToSplit(string name, int cropSize, Generator? generator)
     {
         using var scope = NewDisposeScope();
-        var (images, masks) = LoadBatch(Enumerable.Range(0, Count).Select(i => (long)i).ToArray(), cropSize, generator);
+        var sizes = new List<(int Height, int Width)>();
+        var (images, masks) = LoadBatch(Enumerable.Range(0, Count).Select(i => (long)i).ToArray(), cropSize, generator, contentSizes: sizes);
         // Back to the bytes the files held: the [0, 1] floats are exactly byte/255.
         var imageBytes = images.mul_(255f).round_().to_type(ScalarType.Byte);
-        return new SegmentationSplit(name, imageBytes, masks.to_type(ScalarType.Byte), ClassNames, Normalization);
+        bool padded = sizes.Any(s => s.Height < cropSize || s.Width < cropSize);
+        return new SegmentationSplit(name, imageBytes, masks.to_type(ScalarType.Byte), ClassNames, Normalization)
+            { SampleSizes = padded ? sizes : null };
     }
 
     /// <summary>

@@ -1,7 +1,6 @@
 using Farcluss.Config;
 using Farcluss.Data;
 using Farcluss.Models;
-using Farcluss.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,47 +16,44 @@ public static class Evaluator
     public static ConfusionMatrix ConfusionOf(SegmentationModel model, SegmentationSplit split, int numClasses, Device device)
     {
         if (split.SampleSizes is not null || split.SlidingWindow is not null)
-            return ConfusionPerImage(model, split, numClasses, device);
-        var matrix = new ConfusionMatrix(numClasses);
-        bool wasTraining = model.training;
-        model.eval();
-        using (no_grad())
+            return Accumulate(model, numClasses, split.Count, i => ImageAtItsOwnSize(split, i, device), images => split.SlidingWindow is var (window, stride)
+                ? SlidingWindow.Logits(model, images, window, stride)
+                : model.call(images).Logits);
+        int batches = (split.Count + BatchSize - 1) / BatchSize;
+        return Accumulate(model, numClasses, batches, b =>
         {
-            for (int start = 0; start < split.Count; start += BatchSize)
-            {
-                using var scope = NewDisposeScope();
-                var indices = Enumerable.Range(start, Math.Min(BatchSize, split.Count - start)).Select(i => (long)i).ToArray();
-                var (images, masks) = split.Batch(indices, device);
-                matrix.Add(model.call(images).Logits.argmax(1), masks);
-            }
-        }
-        if (wasTraining) model.train();
-        return matrix;
+            int start = b * BatchSize;
+            return split.Batch(Enumerable.Range(start, Math.Min(BatchSize, split.Count - start)).Select(i => (long)i).ToArray(), device);
+        }, images => model.call(images).Logits);
     }
 
-    /// <summary>Whole images of different sizes (folder datasets): one at a time, padding cropped off,
-    /// whole or with <see cref="SlidingWindow"/> as the split says.</summary>
-    static ConfusionMatrix ConfusionPerImage(SegmentationModel model, SegmentationSplit split, int numClasses, Device device)
+    /// <summary>Image <paramref name="i"/> of a split of images of different sizes (folder datasets), its padding cropped off.</summary>
+    static (Tensor Images, Tensor Masks) ImageAtItsOwnSize(SegmentationSplit split, int i, Device device)
+    {
+        var (images, masks) = split.Batch([i], device);
+        if (split.SampleSizes is not { } sizes) return (images, masks);
+        var (height, width) = sizes[i];
+        return (images[.., .., ..height, ..width], masks[.., ..height, ..width]);
+    }
+
+    /// <summary>
+    /// The one evaluation loop: the model in eval mode without gradient, each of <paramref name="count"/>
+    /// batches in its own dispose scope, argmax of <paramref name="logitsOf"/> against the batch's masks
+    /// into one confusion matrix; the model's mode is put back.
+    /// </summary>
+    static ConfusionMatrix Accumulate(SegmentationModel model, int numClasses, int count, Func<int, (Tensor Images, Tensor Masks)> batchAt,
+        Func<Tensor, Tensor> logitsOf)
     {
         var matrix = new ConfusionMatrix(numClasses);
         bool wasTraining = model.training;
         model.eval();
         using (no_grad())
         {
-            for (int i = 0; i < split.Count; i++)
+            for (int i = 0; i < count; i++)
             {
                 using var scope = NewDisposeScope();
-                var (images, masks) = split.Batch([i], device);
-                if (split.SampleSizes is { } sizes)
-                {
-                    var (height, width) = sizes[i];
-                    images = images[.., .., ..height, ..width];
-                    masks = masks[.., ..height, ..width];
-                }
-                var logits = split.SlidingWindow is var (window, stride)
-                    ? SlidingWindow.Logits(model, images, window, stride)
-                    : model.call(images).Logits;
-                matrix.Add(logits.argmax(1), masks);
+                var (images, masks) = batchAt(i);
+                matrix.Add(logitsOf(images).argmax(1), masks);
             }
         }
         if (wasTraining) model.train();
@@ -82,23 +78,12 @@ public static class Evaluator
     {
         settings.Validate();
         var (window, stride) = settings.Mode == EvaluationSettings.Sliding ? settings.Resolve(cropSize) : (0, 0);
-        var matrix = new ConfusionMatrix(dataset.NumClasses);
-        bool wasTraining = model.training;
-        model.eval();
-        using (no_grad())
+        return Accumulate(model, dataset.NumClasses, dataset.Count, i =>
         {
-            for (int i = 0; i < dataset.Count; i++)
-            {
-                using var scope = NewDisposeScope();
-                var (image, mask) = dataset.LoadSample(i);
-                var images = dataset.Normalization.Apply(image.unsqueeze(0).to(device));
-                var logits = settings.Mode == EvaluationSettings.Sliding
-                    ? SlidingWindow.Logits(model, images, window, stride)
-                    : model.call(images).Logits;
-                matrix.Add(logits.argmax(1), mask.unsqueeze(0).to(device));
-            }
-        }
-        if (wasTraining) model.train();
-        return matrix;
+            var (image, mask) = dataset.LoadSample(i);
+            return (dataset.Normalization.Apply(image.unsqueeze(0).to(device)), mask.unsqueeze(0).to(device));
+        }, images => settings.Mode == EvaluationSettings.Sliding
+            ? SlidingWindow.Logits(model, images, window, stride)
+            : model.call(images).Logits);
     }
 }

@@ -12,9 +12,6 @@ namespace Farcluss.Losses;
 /// </summary>
 public static class BalancedAnchors
 {
-    /// <summary>N_a, anchors per step [kit].</summary>
-    public const int DefaultMaxAnchors = 1024;
-
     /// <summary>
     /// Picks the anchors. Costs one read-back of the [C] class counts; the per-pixel selection
     /// stays on the device: one sort by (class, random rank) lays each class out contiguously in

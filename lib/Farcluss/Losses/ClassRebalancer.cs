@@ -1,3 +1,4 @@
+using Farcluss.Config;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,21 +8,13 @@ namespace Farcluss.Losses;
 /// Adaptive class rebalancing (METHOD.md §3). Holds smoothed per-class pseudo-label
 /// frequencies f (uniform at start) and turns them into class weights
 /// r_c = r̃_c / Σ_k f_k r̃_k with r̃_c = min((f_c + ε)^(−β), r_max), so the average pixel's
-/// class weight under f is exactly 1 and rarer classes weigh more. The per-pixel weight is
-/// ρ_i = Σ_c q_i,c r_c. The state stays on the device; <see cref="Update"/> never reads a value
+/// class weight under f is exactly 1 and rarer classes weigh more. Each pixel's class weight is
+/// ρ_i = Σ_c q_i,c r_c (<see cref="PixelClassWeights(Tensor, Tensor)"/>); the unsupervised loss weighs pixel i by
+/// w_i ρ_i, w being the uncertainty weight. The state stays on the device; <see cref="Update"/> never reads a value
 /// back to the CPU. Taught in notebook 05 (class-rebalancing).
 /// </summary>
 public sealed class ClassRebalancer : IDisposable
 {
-    /// <summary>Default smoothing momentum m [kit]; m = 0 is the paper's pure batch-level form.</summary>
-    public const double DefaultMomentum = 0.9;
-    /// <summary>Default exponent β [kit].</summary>
-    public const double DefaultBeta = 0.5;
-    /// <summary>Default ε inside (f + ε)^(−β) [kit].</summary>
-    public const double DefaultEpsilon = 1e-6;
-    /// <summary>Default r_max, a guard against f → 0 rather than a flattener [kit].</summary>
-    public const double DefaultMaxWeight = 50;
-
     Tensor _frequencies;
 
     /// <summary>C.</summary>
@@ -35,8 +28,11 @@ public sealed class ClassRebalancer : IDisposable
     /// <summary>r_max, the cap on r̃ before normalisation.</summary>
     public double MaxWeight { get; }
 
-    public ClassRebalancer(int numClasses, double momentum = DefaultMomentum, double beta = DefaultBeta,
-        double epsilon = DefaultEpsilon, double maxWeight = DefaultMaxWeight, Device? device = null)
+    /// <summary>A rebalancer with the settings' m, β, ε and r_max (their defaults are METHOD.md's: <see cref="MethodSettings"/>).</summary>
+    public ClassRebalancer(int numClasses, MethodSettings settings, Device? device = null)
+        : this(numClasses, settings.RebalanceMomentum, settings.RebalanceBeta, settings.RebalanceEpsilon, settings.MaxClassWeight, device) { }
+
+    public ClassRebalancer(int numClasses, double momentum, double beta, double epsilon, double maxWeight, Device? device = null)
     {
         if (numClasses < 1) throw new KitException($"class rebalancing: number of classes must be ≥ 1, got {numClasses}");
         if (!(momentum >= 0 && momentum <= 1)) throw new KitException($"class rebalancing: momentum must be in [0, 1], got {momentum}");
@@ -68,6 +64,9 @@ public sealed class ClassRebalancer : IDisposable
             _frequencies.copy_(value);
         }
     }
+
+    /// <summary>The state carried from step to step, by name (rollback and checkpoint iterate it).</summary>
+    public static IReadOnlyList<StateTensor> StateOf(ClassRebalancer? r) => [new("rebalancer.frequencies", r?._frequencies)];
 
     /// <summary>Restores <see cref="Frequencies"/> from a checkpoint (same as the setter).</summary>
     public void LoadState(Tensor frequencies) => Frequencies = frequencies;
@@ -110,8 +109,8 @@ public sealed class ClassRebalancer : IDisposable
     /// <summary>ρ_i = Σ_c q_i,c r_c.</summary>
     /// <param name="fuzzyTargets">[B, C, H, W] fuzzy pseudo-labels q.</param>
     /// <param name="classWeights">[C] class weights r (from <see cref="ClassWeights"/>).</param>
-    /// <returns>[B, H, W] per-pixel class weights.</returns>
-    public Tensor PixelWeights(Tensor fuzzyTargets, Tensor classWeights)
+    /// <returns>[B, H, W] pixel class weights ρ.</returns>
+    public Tensor PixelClassWeights(Tensor fuzzyTargets, Tensor classWeights)
     {
         Shapes.RequireRank(fuzzyTargets, 4, nameof(fuzzyTargets), "[B, C, H, W]");
         if (classWeights.dim() != 1 || classWeights.shape[0] != fuzzyTargets.shape[1])
@@ -122,10 +121,10 @@ public sealed class ClassRebalancer : IDisposable
     }
 
     /// <summary>ρ with the current <see cref="ClassWeights"/>.</summary>
-    public Tensor PixelWeights(Tensor fuzzyTargets)
+    public Tensor PixelClassWeights(Tensor fuzzyTargets)
     {
         using var scope = torch.NewDisposeScope();
-        return PixelWeights(fuzzyTargets, ClassWeights()).MoveToOuterDisposeScope();
+        return PixelClassWeights(fuzzyTargets, ClassWeights()).MoveToOuterDisposeScope();
     }
 
     /// <summary>Moves the state once to the device the data lives on, so Update stays device-side.</summary>

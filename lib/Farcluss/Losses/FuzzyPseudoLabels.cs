@@ -11,9 +11,6 @@ namespace Farcluss.Losses;
 /// </summary>
 public static class FuzzyPseudoLabels
 {
-    /// <summary>The kit's default K (METHOD.md: renormalised top-K, K = 3) [kit].</summary>
-    public const int DefaultK = 3;
-
     /// <summary>
     /// q_i,c = p_i,c / Σ_{k∈S_K(i)} p_i,k for the K largest p_i,c, else 0.
     /// </summary>

@@ -13,8 +13,22 @@ namespace Farcluss.Losses;
 /// </summary>
 public static class PrototypeContrast
 {
-    /// <summary>τ [kit].</summary>
-    public const double DefaultTemperature = 0.1;
+    /// <summary>
+    /// The whole term for one step, in METHOD.md's order: the memory takes the confident set's batch
+    /// prototypes first, then N_a class-balanced anchors are drawn (<see cref="BalancedAnchors"/>) and
+    /// scored against the detached memory (<see cref="Loss"/>).
+    /// </summary>
+    /// <param name="confident">The step's confident set (<see cref="ConfidentSet.Select"/> with τ_p).</param>
+    /// <param name="memory">The prototypes, updated in place.</param>
+    /// <param name="maxAnchors">N_a.</param>
+    /// <param name="temperature">τ.</param>
+    /// <param name="g">Source of randomness (the anchors).</param>
+    public static Tensor StepLoss(ConfidentSet confident, PrototypeMemory memory, int maxAnchors, double temperature, Generator g)
+    {
+        memory.Update(confident.Embeddings.detach(), confident.Labels);
+        var anchors = BalancedAnchors.Sample(confident.Labels, memory.NumClasses, maxAnchors, g);
+        return Loss(confident.Embeddings.index_select(0, anchors), confident.Labels.index_select(0, anchors), memory, temperature);
+    }
 
     /// <summary>
     /// The loss over the anchors. Anchors whose class has no prototype yet (or whose label is
@@ -27,7 +41,7 @@ public static class PrototypeContrast
     /// <param name="temperature">τ &gt; 0.</param>
     /// <returns>A scalar loss.</returns>
     public static Tensor Loss(Tensor anchorEmbeddings, Tensor anchorLabels, PrototypeMemory memory,
-        double temperature = DefaultTemperature)
+        double temperature)
     {
         Shapes.RequireRank(anchorEmbeddings, 2, nameof(anchorEmbeddings), "[M, D]");
         Shapes.RequireRank(anchorLabels, 1, nameof(anchorLabels), "[M]");

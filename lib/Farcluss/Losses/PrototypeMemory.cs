@@ -15,9 +15,6 @@ namespace Farcluss.Losses;
 /// </summary>
 public sealed class PrototypeMemory : IDisposable
 {
-    /// <summary>Default prototype momentum m_p [kit].</summary>
-    public const double DefaultMomentum = 0.99;
-
     Tensor _prototypes;
     Tensor _initialised;
 
@@ -28,7 +25,7 @@ public sealed class PrototypeMemory : IDisposable
     /// <summary>m_p.</summary>
     public double Momentum { get; }
 
-    public PrototypeMemory(int numClasses, int dim, double momentum = DefaultMomentum, Device? device = null)
+    public PrototypeMemory(int numClasses, int dim, double momentum, Device? device = null)
     {
         if (numClasses < 1) throw new KitException($"prototype memory: number of classes must be ≥ 1, got {numClasses}");
         if (dim < 1) throw new KitException($"prototype memory: embedding size must be ≥ 1, got {dim}");
@@ -67,6 +64,10 @@ public sealed class PrototypeMemory : IDisposable
             _initialised.copy_(value.to(ScalarType.Bool));
         }
     }
+
+    /// <summary>The state carried from step to step, by name (rollback and checkpoint iterate it).</summary>
+    public static IReadOnlyList<StateTensor> StateOf(PrototypeMemory? m) =>
+        [new("prototype_memory.prototypes", m?._prototypes), new("prototype_memory.initialised", m?._initialised)];
 
     /// <summary>Restores both state tensors from a checkpoint.</summary>
     public void LoadState(Tensor prototypes, Tensor initialised)

@@ -43,16 +43,8 @@ public static class ReCoContrast
         int queries = DefaultQueries, int negatives = DefaultNegatives, double temperature = DefaultTemperature,
         double hardThreshold = DefaultHardThreshold, bool activeSampling = true)
     {
-        Shapes.RequireRank(embeddings, 2, nameof(embeddings), "[N, D]");
-        Shapes.RequireRank(labels, 1, nameof(labels), "[N]");
-        Shapes.RequireRank(confidence, 1, nameof(confidence), "[N]");
-        long n = embeddings.shape[0], dim = embeddings.shape[1];
-        if (labels.shape[0] != n || confidence.shape[0] != n)
-            throw new ArgumentException($"embeddings, labels and confidence must have the same length, got {n}, {labels.shape[0]}, {confidence.shape[0]}");
-        if (numClasses < 1) throw new KitException($"ReCo contrast: number of classes must be ≥ 1, got {numClasses}");
-        if (queries < 1 || negatives < 1) throw new KitException($"ReCo contrast: queries and negatives must be ≥ 1, got {queries} and {negatives}");
-        if (!(temperature > 0)) throw new KitException($"ReCo contrast: temperature must be > 0, got {temperature}");
-
+        CheckArguments(embeddings, labels, confidence, numClasses, queries, negatives, temperature);
+        long n = embeddings.shape[0];
         using var scope = torch.NewDisposeScope();
         var device = embeddings.device;
         var classLabels = labels.to(ScalarType.Int64, device);
@@ -89,23 +81,10 @@ public static class ReCoContrast
             var queryIndices = order.narrow(0, classStart[c], queryCount);
             var queryUnit = F.normalize(embeddings.index_select(0, queryIndices), p: 2, dim: 1); // [q, D], with gradient
 
-            Tensor positiveKey, negativeKeys;
+            Tensor positiveKey = unitMeans[c], negativeKeys;
             using (torch.no_grad())
-            {
-                var others = present.Where(k => k != c).ToArray();
-                var otherIds = torch.tensor(others.Select(k => (long)k).ToArray(), device: device);
-                var classChoice = activeSampling
-                    ? torch.softmax(unitMeans.index_select(0, otherIds).matmul(unitMeans[c]) / temperature, 0)
-                    : torch.tensor(others.Select(k => (double)counts[k]).ToArray(), device: device);
-                var drawnSlot = classChoice.to(ScalarType.Float64, g.device)
-                    .multinomial(queryCount * negatives, true, g).to(device);
-                var slotStart = torch.tensor(others.Select(k => classStart[k]).ToArray(), device: device).index_select(0, drawnSlot);
-                var slotCount = torch.tensor(others.Select(k => counts[k]).ToArray(), device: device).index_select(0, drawnSlot);
-                var uniform = torch.rand(new long[] { queryCount * negatives }, ScalarType.Float64, g.device, generator: g).to(device);
-                var offset = (uniform * slotCount).floor().to(ScalarType.Int64).minimum(slotCount - 1);
-                negativeKeys = unitSorted.index_select(0, slotStart + offset).view(queryCount, negatives, dim);
-                positiveKey = unitMeans[c];
-            }
+                negativeKeys = DrawNegatives(c, present, counts, classStart, unitMeans, unitSorted, queryCount * negatives, temperature, activeSampling, g)
+                    .view(queryCount, negatives, -1);
             var positiveLogit = queryUnit.matmul(positiveKey.to(queryUnit.dtype)).unsqueeze(1);                       // [q, 1]
             var negativeLogits = negativeKeys.to(queryUnit.dtype).bmm(queryUnit.unsqueeze(2)).squeeze(2);              // [q, negatives]
             var logits = torch.cat(new[] { positiveLogit, negativeLogits }, 1) / temperature;
@@ -113,5 +92,41 @@ public static class ReCoContrast
             total = total + F.cross_entropy(logits, target);
         }
         return (total / present.Length).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> negative keys for class <paramref name="c"/>'s queries, drawn with replacement
+    /// from the pixels of the other classes present: first a class (ReCo's active sampling: softmax of the
+    /// class means' similarity to c's / τ; else in proportion to pixel counts), then a pixel of it uniformly.
+    /// </summary>
+    /// <returns>[count, D] unit vectors (rows of <paramref name="unitSorted"/>).</returns>
+    static Tensor DrawNegatives(int c, int[] present, long[] counts, long[] classStart, Tensor unitMeans, Tensor unitSorted,
+        long count, double temperature, bool activeSampling, Generator g)
+    {
+        var device = unitSorted.device;
+        var others = present.Where(k => k != c).ToArray();
+        var otherIds = torch.tensor(others.Select(k => (long)k).ToArray(), device: device);
+        var classChoice = activeSampling
+            ? torch.softmax(unitMeans.index_select(0, otherIds).matmul(unitMeans[c]) / temperature, 0)
+            : torch.tensor(others.Select(k => (double)counts[k]).ToArray(), device: device);
+        var drawnSlot = classChoice.to(ScalarType.Float64, g.device).multinomial(count, true, g).to(device);
+        var slotStart = torch.tensor(others.Select(k => classStart[k]).ToArray(), device: device).index_select(0, drawnSlot);
+        var slotCount = torch.tensor(others.Select(k => counts[k]).ToArray(), device: device).index_select(0, drawnSlot);
+        var uniform = torch.rand(new long[] { count }, ScalarType.Float64, g.device, generator: g).to(device);
+        var offset = (uniform * slotCount).floor().to(ScalarType.Int64).minimum(slotCount - 1);
+        return unitSorted.index_select(0, slotStart + offset);
+    }
+
+    static void CheckArguments(Tensor embeddings, Tensor labels, Tensor confidence, int numClasses, int queries, int negatives, double temperature)
+    {
+        Shapes.RequireRank(embeddings, 2, nameof(embeddings), "[N, D]");
+        Shapes.RequireRank(labels, 1, nameof(labels), "[N]");
+        Shapes.RequireRank(confidence, 1, nameof(confidence), "[N]");
+        long n = embeddings.shape[0];
+        if (labels.shape[0] != n || confidence.shape[0] != n)
+            throw new ArgumentException($"embeddings, labels and confidence must have the same length, got {n}, {labels.shape[0]}, {confidence.shape[0]}");
+        if (numClasses < 1) throw new KitException($"ReCo contrast: number of classes must be ≥ 1, got {numClasses}");
+        if (queries < 1 || negatives < 1) throw new KitException($"ReCo contrast: queries and negatives must be ≥ 1, got {queries} and {negatives}");
+        if (!(temperature > 0)) throw new KitException($"ReCo contrast: temperature must be > 0, got {temperature}");
     }
 }

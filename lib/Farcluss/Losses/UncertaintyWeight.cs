@@ -1,3 +1,4 @@
+using Farcluss.Config;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,11 +12,19 @@ namespace Farcluss.Losses;
 /// </summary>
 public static class UncertaintyWeight
 {
-    /// <summary>The kit's default exponent γ [kit].</summary>
-    public const double DefaultGamma = 1.0;
-
-    /// <summary>The hard-label baseline's confidence threshold (FixMatch's 0.95).</summary>
-    public const double DefaultConfidenceThreshold = 0.95;
+    /// <summary>
+    /// w as the method settings choose it: (1 − H̃)^γ for FARCLUSS (<see cref="PixelWeighting.Entropy"/>),
+    /// 1[max p ≥ τ] for the hard baseline (<see cref="PixelWeighting.Threshold"/>), or 1 everywhere.
+    /// </summary>
+    /// <param name="method">Weighting, γ and τ.</param>
+    /// <param name="teacherProbs">[B, C, H, W] teacher probabilities.</param>
+    /// <returns>uncertaintyWeights w [B, H, W].</returns>
+    public static Tensor Of(MethodSettings method, Tensor teacherProbs) => method.Weighting switch
+    {
+        PixelWeighting.Entropy => Compute(teacherProbs, method.EntropyGamma),
+        PixelWeighting.Threshold => ConfidenceThreshold(teacherProbs, method.ConfidenceThreshold),
+        _ => torch.ones_like(teacherProbs.select(1, 0), ScalarType.Float32),
+    };
 
     /// <summary>
     /// H̃_i = −Σ_c p_i,c log p_i,c / log C, in [0, 1]; 0 log 0 is taken as 0, so one-hot pixels are
@@ -39,8 +48,8 @@ public static class UncertaintyWeight
     /// <summary>w_i = (1 − H̃_i)^γ, from the full teacher distribution.</summary>
     /// <param name="teacherProbs">[B, C, H, W] teacher probabilities.</param>
     /// <param name="gamma">γ ≥ 0; γ = 0 gives weight 1 everywhere.</param>
-    /// <returns>pixelWeights [B, H, W] in [0, 1].</returns>
-    public static Tensor Compute(Tensor teacherProbs, double gamma = DefaultGamma)
+    /// <returns>uncertaintyWeights w [B, H, W] in [0, 1].</returns>
+    public static Tensor Compute(Tensor teacherProbs, double gamma)
     {
         if (!(gamma >= 0) || double.IsInfinity(gamma))
             throw new KitException($"uncertainty weight: gamma must be a finite number ≥ 0, got {gamma}");
@@ -56,7 +65,7 @@ public static class UncertaintyWeight
     /// <param name="teacherProbs">[B, C, H, W] teacher probabilities.</param>
     /// <param name="threshold">τ in [0, 1].</param>
     /// <returns>[B, H, W] float mask in the dtype of <paramref name="teacherProbs"/>.</returns>
-    public static Tensor ConfidenceThreshold(Tensor teacherProbs, double threshold = DefaultConfidenceThreshold)
+    public static Tensor ConfidenceThreshold(Tensor teacherProbs, double threshold)
     {
         Shapes.RequireRank(teacherProbs, 4, nameof(teacherProbs), "[B, C, H, W]");
         if (!(threshold >= 0 && threshold <= 1))

@@ -13,17 +13,17 @@ namespace Farcluss.Losses;
 /// </summary>
 public static class UnsupervisedLoss
 {
-    /// <summary>Σ_i weight_i · CE(q_i, log_softmax(s)_i) / max(N_valid, 1); invalid pixels contribute 0.</summary>
+    /// <summary>Σ_i w_i ρ_i · CE(q_i, log_softmax(s)_i) / max(N_valid, 1); invalid pixels contribute 0.</summary>
     /// <param name="studentLogits">[B, C, H, W] student logits on the strong view (with gradient).</param>
     /// <param name="fuzzyTargets">[B, C, H, W] targets q (treated as constants).</param>
-    /// <param name="pixelWeights">[B, H, W] the product w·ρ (treated as constants).</param>
+    /// <param name="lossWeights">[B, H, W] each pixel's loss weight w·ρ: uncertainty weight times pixel class weight (treated as constants).</param>
     /// <param name="validMask">[B, H, W] bool: pixels that count (not padded, not ignore).</param>
     /// <returns>A scalar loss.</returns>
-    public static Tensor Compute(Tensor studentLogits, Tensor fuzzyTargets, Tensor pixelWeights, Tensor validMask)
+    public static Tensor Compute(Tensor studentLogits, Tensor fuzzyTargets, Tensor lossWeights, Tensor validMask)
     {
         Shapes.RequireRank(studentLogits, 4, nameof(studentLogits), "[B, C, H, W]");
         Shapes.RequireSameShape(studentLogits, fuzzyTargets, nameof(studentLogits), nameof(fuzzyTargets));
-        Shapes.RequirePixelMap(pixelWeights, studentLogits, nameof(pixelWeights), nameof(studentLogits));
+        Shapes.RequirePixelMap(lossWeights, studentLogits, nameof(lossWeights), nameof(studentLogits));
         Shapes.RequirePixelMap(validMask, studentLogits, nameof(validMask), nameof(studentLogits));
         Shapes.RequireBool(validMask, nameof(validMask));
 
@@ -32,7 +32,7 @@ public static class UnsupervisedLoss
         // Targets and weights are constants of the step; zeroing them at invalid pixels (rather
         // than masking the product) keeps a NaN there from leaking into the gradient as 0·NaN.
         var targets = fuzzyTargets.detach().masked_fill(invalid.unsqueeze(1), 0.0);
-        var weights = pixelWeights.detach().masked_fill(invalid, 0.0);
+        var weights = lossWeights.detach().masked_fill(invalid, 0.0);
         var logProbs = F.log_softmax(studentLogits, 1);
         var crossEntropy = -(targets * logProbs).sum(1); // [B, H, W]
         var validCount = validMask.sum().clamp_min(1).to(crossEntropy.dtype);

@@ -12,9 +12,6 @@ namespace Farcluss.Models;
 /// </summary>
 public sealed class ProjectionHead : nn.Module<Tensor, Tensor>
 {
-    /// <summary>The kit's embedding size D.</summary>
-    public const int DefaultEmbeddingDim = 64;
-
     private readonly Conv2d hidden;
     private readonly Conv2d output;
 
@@ -22,9 +19,9 @@ public sealed class ProjectionHead : nn.Module<Tensor, Tensor>
     public int EmbeddingDim { get; }
 
     /// <param name="featureChannels">F, the model's <see cref="SegmentationModel.FeatureChannels"/>.</param>
-    /// <param name="embeddingDim">D.</param>
+    /// <param name="embeddingDim">D (<see cref="Config.MethodSettings.ProjectionDim"/>, 64 by default).</param>
     /// <param name="generator">Source of the initial weights; null = torch's global generator.</param>
-    public ProjectionHead(int featureChannels, int embeddingDim = DefaultEmbeddingDim, Generator? generator = null)
+    public ProjectionHead(int featureChannels, int embeddingDim, Generator? generator = null)
         : base(nameof(ProjectionHead))
     {
         if (featureChannels < 1 || embeddingDim < 1)

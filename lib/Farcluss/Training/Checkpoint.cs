@@ -9,7 +9,8 @@ namespace Farcluss.Training;
 /// <summary>
 /// One file holding everything a run needs to continue or to be evaluated: a JSON header (format,
 /// architecture, classes, step, skipped steps, config), student, teacher, projection head, optimizer,
-/// rebalancer frequencies, prototype memory and the open log interval's sums. Written atomically
+/// then the method's state as <see cref="Trainer.MethodState"/> lists it (rebalancer frequencies,
+/// prototype memory, the open log interval's sums), in that list's order. Written atomically
 /// (temporary file, flush, rename), so a kill mid-write leaves the previous checkpoint intact. Data
 /// order and augmentation need no state: they are functions of (seed, step), the random-generator
 /// state of step t being <c>StepRandom.ForStep(seed, t)</c>. A resumed run ends bitwise identical to
@@ -34,7 +35,7 @@ public static class Checkpoint
         using (var writer = new BinaryWriter(stream))
         {
             var header = new Header(FormatVersion, trainer.Student.Architecture, trainer.Data.NumClasses, trainer.Data.Channels,
-                trainer.Step, ConfigFile.ToJson(trainer.Config), trainer.BadSteps, trainer.Interval.Steps);
+                trainer.Step, ConfigFile.ToJson(trainer.Config), trainer.BadSteps, trainer.Diagnostics.IntervalSteps);
             writer.Write(Magic);
             writer.Write(JsonSerializer.Serialize(header));
             trainer.Student.save(writer);
@@ -42,11 +43,7 @@ public static class Checkpoint
             writer.Write(trainer.Head is not null);
             trainer.Head?.save(writer);
             trainer.Optimizer.save_state_dict(writer);
-            WriteOptional(writer, trainer.Rebalancer?.Frequencies);
-            WriteOptional(writer, trainer.Memory?.Prototypes);
-            WriteOptional(writer, trainer.Memory?.Initialised);
-            WriteOptional(writer, trainer.Interval.Sums);
-            WriteOptional(writer, trainer.Interval.PseudoLabelCounts);
+            foreach (var state in trainer.MethodState) WriteOptional(writer, state.Tensor);
             writer.Flush();
             stream.Flush(flushToDisk: true);
         }
@@ -143,14 +140,10 @@ public static class Checkpoint
         if (hasHead != trainer.Head is not null) throw new KitException("checkpoint and run disagree on the projection head (method.contrast)", path);
         if (trainer.Head is not null) LoadModule(trainer.Head, reader, path);
         trainer.Optimizer.load_state_dict(reader);
-        ReadOptional(reader, trainer.Rebalancer?.Frequencies, path);
-        ReadOptional(reader, trainer.Memory?.Prototypes, path);
-        ReadOptional(reader, trainer.Memory?.Initialised, path);
-        if (header.Format >= 2)
-        {
-            ReadOptional(reader, trainer.Interval.Sums, path);
-            ReadOptional(reader, trainer.Interval.PseudoLabelCounts, path);
-        }
+        // Format 1 files end before the log interval's state (it then starts empty).
+        var intervalState = StepDiagnostics.StateOf(null).Select(s => s.Name).ToHashSet();
+        foreach (var state in trainer.MethodState.Where(s => header.Format >= 2 || !intervalState.Contains(s.Name)))
+            ReadOptional(reader, state.Tensor, state.Name, path);
         if (reader.BaseStream.Position != reader.BaseStream.Length)
             throw new KitException("checkpoint has unexpected bytes after its last section", path);
         trainer.RestoreCounters(header.Step, header.BadSteps, header.Format >= 2 ? header.IntervalSteps : 0);
@@ -176,16 +169,17 @@ public static class Checkpoint
         writer.Write(bytes);
     }
 
-    static void ReadOptional(BinaryReader reader, Tensor? target, string path)
+    static void ReadOptional(BinaryReader reader, Tensor? target, string name, string path)
     {
         bool present = reader.ReadBoolean();
-        if (present != target is not null) throw new KitException("checkpoint and run disagree on the method's state (rebalancing or prototypes)", path);
+        if (present != target is not null)
+            throw new KitException($"checkpoint and run disagree on the method's state ({name}: rebalancing or prototypes)", path);
         if (!present) return;
         var dtype = (ScalarType)reader.ReadInt32();
         int length = reader.ReadInt32();
         // Checked before reading, so a damaged length cannot make us allocate gigabytes.
         if (dtype != target!.dtype || length != target.NumberOfElements * target.ElementSize)
-            throw new KitException("checkpoint state tensor has the wrong type or size", path);
+            throw new KitException($"checkpoint state tensor {name} has the wrong type or size", path);
         var bytes = reader.ReadBytes(length);
         if (bytes.Length != length) throw new KitException("checkpoint is truncated", path);
         using var _ = no_grad();

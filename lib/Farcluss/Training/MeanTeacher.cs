@@ -1,3 +1,4 @@
+using Farcluss.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,8 +15,22 @@ namespace Farcluss.Training;
 /// </summary>
 public static class MeanTeacher
 {
-    /// <summary>α, the EMA decay ceiling [kit, as ReCo/U2PL].</summary>
-    public const double DefaultAlpha = 0.99;
+    /// <summary>
+    /// A student drawn from <paramref name="init"/> (with its ImageNet backbone when the settings name one) and
+    /// its teacher, equal to it and frozen, both on <paramref name="device"/>. The teacher is built by a second
+    /// draw from <paramref name="init"/>, overwritten at once by the student's weights (TorchSharp has no deepcopy).
+    /// </summary>
+    public static (SegmentationModel Student, SegmentationModel Teacher) CreatePair(ModelSettings settings, Generator init, Device device)
+    {
+        var student = ModelFactory.Create(settings, init);
+        if (settings.BackboneWeights is { } weights) PretrainedBackbone.LoadInto(student, weights); // before the teacher copies
+        var teacher = ModelFactory.Create(settings, init);
+        student.to(device);
+        teacher.to(device);
+        CopyWeights(teacher, student);
+        Freeze(teacher);
+        return (student, teacher);
+    }
 
     /// <summary>α_t = min(1 − 1/(t+1), α): early on the teacher follows the student closely
     /// (α_0 = 0 copies it), later it averages over about 1/(1 − α) steps.</summary>

@@ -37,4 +37,11 @@ public static class OptimizerFactory
         if (backbone.Count > 0) adamGroups.Add(new(backbone, new Adam.Options { LearningRate = backboneLr, weight_decay = settings.WeightDecay }));
         return optim.Adam(adamGroups, lr, weight_decay: settings.WeightDecay);
     }
+
+    /// <summary>The poly schedule, set before every step: each group's rate is its initial rate × (1 − t/T)^power.</summary>
+    public static void SetPolyLearningRate(OptimizerHelper optimizer, long step, long steps, double power)
+    {
+        double factor = Math.Pow(1.0 - (double)step / steps, power);
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = group.InitialLearningRate * factor;
+    }
 }

@@ -1,3 +1,5 @@
+using Farcluss.Evaluation;
+
 namespace Farcluss.Training;
 
 /// <summary>What the trainer logs every <c>log_every</c> steps (one JSON line in metrics.jsonl). Means over the interval.</summary>
@@ -11,7 +13,7 @@ public sealed record StepStats
     public double ContrastLoss { get; init; }
     /// <summary>λ_u times the ramp at this step.</summary>
     public double UnsupervisedLambda { get; init; }
-    /// <summary>Σ w over valid unlabeled pixels / N_valid: the share of unlabeled pixel weight kept.</summary>
+    /// <summary>Σ w over valid unlabeled pixels / N_valid: the share of the uncertainty weight w kept.</summary>
     public double WeightKept { get; init; }
     /// <summary>Mean normalised entropy H̃ of the teacher over valid unlabeled pixels.</summary>
     public double MeanEntropy { get; init; }
@@ -31,9 +33,6 @@ public sealed record StepStats
     /// <summary>Milliseconds per step in each part (only when term profiling is on).</summary>
     public Dictionary<string, double> MsPerTerm { get; init; } = new();
 }
-
-/// <summary>Evaluation of one model on one split.</summary>
-public sealed record EvalResult(string Split, string Model, long Step, double MeanIoU, double[] PerClassIoU, double PixelAccuracy);
 
 /// <summary>Progress for a terminal bar or a notebook display.</summary>
 public sealed record TrainingProgress(long Step, long TotalSteps, double Loss, double MsPerStep, string Phase);

@@ -1,3 +1,4 @@
+using Farcluss.Config;
 using Farcluss.Losses;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,7 +10,7 @@ public class ClassRebalancerTests : TorchTestBase
     [Fact]
     public void StartsUniform_WithEveryWeightOne()
     {
-        using var rebalancer = new ClassRebalancer(3);
+        using var rebalancer = new ClassRebalancer(3, new MethodSettings());
         AssertClose(new[] { 1.0 / 3, 1.0 / 3, 1.0 / 3 }, rebalancer.Frequencies, 1e-7);
         // f uniform → every r̃ equal → r = r̃ / (Σ f r̃) = r̃ / r̃ = 1.
         using var classWeights = rebalancer.ClassWeights();
@@ -19,7 +20,7 @@ public class ClassRebalancerTests : TorchTestBase
     [Fact]
     public void ClassWeights_ByHand_AverageToOneUnderF()
     {
-        using var rebalancer = new ClassRebalancer(3);
+        using var rebalancer = new ClassRebalancer(3, new MethodSettings());
         using var frequencies = torch.tensor(new[] { 0.7f, 0.2f, 0.1f });
         rebalancer.Frequencies = frequencies;
         using var classWeights = rebalancer.ClassWeights();
@@ -34,7 +35,7 @@ public class ClassRebalancerTests : TorchTestBase
     [Fact]
     public void TheClipEngages_ForAClassWithZeroFrequency()
     {
-        using var rebalancer = new ClassRebalancer(3);
+        using var rebalancer = new ClassRebalancer(3, new MethodSettings());
         using var frequencies = torch.tensor(new[] { 0.6f, 0.4f, 0.0f });
         rebalancer.Frequencies = frequencies;
         using var classWeights = rebalancer.ClassWeights();
@@ -51,7 +52,7 @@ public class ClassRebalancerTests : TorchTestBase
     [Fact]
     public void OneUpdate_MatchesTheFormula_AndIgnoresInvalidPixels()
     {
-        using var rebalancer = new ClassRebalancer(3, momentum: 0.9);
+        using var rebalancer = new ClassRebalancer(3, new MethodSettings { RebalanceMomentum = 0.9 });
         using var fuzzyTargets = Pixels(2, 2,
             new[] { 1.0, 0, 0 },
             new[] { 0.5, 0.5, 0 },
@@ -69,19 +70,19 @@ public class ClassRebalancerTests : TorchTestBase
     }
 
     [Fact]
-    public void PixelWeights_AreTheTargetWeightedClassWeights()
+    public void PixelClassWeights_AreTheTargetWeightedClassWeights()
     {
-        using var rebalancer = new ClassRebalancer(3);
+        using var rebalancer = new ClassRebalancer(3, new MethodSettings());
         using var fuzzyTargets = Pixels(2, 2,
             new[] { 1.0, 0, 0 },
             new[] { 0.5, 0.5, 0 },
             new[] { 0, 0.25, 0.75 },
             new[] { 0, 0, 1.0 });
         using var classWeights = torch.tensor(new[] { 1f, 2f, 4f });
-        using var pixelWeights = rebalancer.PixelWeights(fuzzyTargets, classWeights);
+        using var pixelClassWeights = rebalancer.PixelClassWeights(fuzzyTargets, classWeights);
         // ρ = Σ_c q_c r_c: 1; 0.5 + 1 = 1.5; 0.5 + 3 = 3.5; 4
-        Assert.Equal(new long[] { 1, 2, 2 }, pixelWeights.shape);
-        AssertClose(new[] { 1.0, 1.5, 3.5, 4.0 }, pixelWeights, 1e-6);
+        Assert.Equal(new long[] { 1, 2, 2 }, pixelClassWeights.shape);
+        AssertClose(new[] { 1.0, 1.5, 3.5, 4.0 }, pixelClassWeights, 1e-6);
     }
 
     [Fact]
@@ -89,7 +90,7 @@ public class ClassRebalancerTests : TorchTestBase
     {
         ClassRebalancer rebalancer;
         using (var scope = torch.NewDisposeScope())
-            rebalancer = new ClassRebalancer(3); // built inside a scope: its state must outlive it
+            rebalancer = new ClassRebalancer(3, new MethodSettings()); // built inside a scope: its state must outlive it
         using (rebalancer)
         {
             using var saved = torch.tensor(new[] { 0.5f, 0.3f, 0.2f });

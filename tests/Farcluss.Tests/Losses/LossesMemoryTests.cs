@@ -1,3 +1,4 @@
+using Farcluss.Config;
 using Farcluss.Losses;
 using Farcluss.Training;
 using TorchSharp;
@@ -12,8 +13,8 @@ public class LossesMemoryTests : TorchTestBase
     public void LiveTensorCount_StaysFlatOverManySteps()
     {
         const int numClasses = 4, dim = 8;
-        using var rebalancer = new ClassRebalancer(numClasses);
-        using var memory = new PrototypeMemory(numClasses, dim);
+        using var rebalancer = new ClassRebalancer(numClasses, new MethodSettings());
+        using var memory = new PrototypeMemory(numClasses, dim, momentum: 0.99);
         var g = new Generator(1);
         var student = nn.Sequential(("conv", nn.Conv2d(2, 3, 1)), ("bn", nn.BatchNorm2d(3)));
         var teacher = nn.Sequential(("conv", nn.Conv2d(2, 3, 1)), ("bn", nn.BatchNorm2d(3)));
@@ -30,18 +31,18 @@ public class LossesMemoryTests : TorchTestBase
                 var valid = torch.ones(new long[] { 2, 4, 4 }, ScalarType.Bool);
                 var fuzzyTargets = FuzzyPseudoLabels.Compute(teacherProbs, 3);
                 rebalancer.Update(fuzzyTargets, valid);
-                var pixelWeights = UncertaintyWeight.Compute(teacherProbs, 1.0) * rebalancer.PixelWeights(fuzzyTargets);
-                var lossU = UnsupervisedLoss.Compute(studentLogits, fuzzyTargets, pixelWeights, valid);
+                var lossWeights = UncertaintyWeight.Compute(teacherProbs, 1.0) * rebalancer.PixelClassWeights(fuzzyTargets);
+                var lossU = UnsupervisedLoss.Compute(studentLogits, fuzzyTargets, lossWeights, valid);
 
                 var z = F.normalize(torch.randn(new long[] { 32, dim }, generator: g), p: 2, dim: 1).requires_grad_(true);
                 var labels = torch.randint(0, numClasses, new long[] { 32 }, generator: g);
                 memory.Update(z.detach(), labels);
                 var anchors = BalancedAnchors.Sample(labels, numClasses, 16, g);
-                var lossC = PrototypeContrast.Loss(z.index_select(0, anchors), labels.index_select(0, anchors), memory);
+                var lossC = PrototypeContrast.Loss(z.index_select(0, anchors), labels.index_select(0, anchors), memory, temperature: 0.1);
                 var lossReCo = ReCoContrast.Loss(z, labels, torch.rand(new long[] { 32 }, generator: g), numClasses, g, queries: 8, negatives: 16);
                 var lossModel = student.call(torch.randn(new long[] { 2, 2, 3, 3 }, generator: g)).mean();
                 (lossU + lossC + lossReCo + lossModel).backward();
-                MeanTeacher.Update(teacher, student, MeanTeacher.Decay(step, MeanTeacher.DefaultAlpha));
+                MeanTeacher.Update(teacher, student, MeanTeacher.Decay(step, new MethodSettings().EmaDecay));
             }
             live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
         }

@@ -9,7 +9,7 @@ public class PrototypeContrastTests : TorchTestBase
     [Fact]
     public void ByHand_TwoPrototypesTwoAnchors()
     {
-        using var memory = new PrototypeMemory(numClasses: 3, dim: 2);
+        using var memory = new PrototypeMemory(numClasses: 3, dim: 2, momentum: 0.99);
         using var scope = torch.NewDisposeScope();
         // μ_0 = (1, 0), μ_1 = (0, 1); class 2 has no prototype yet.
         memory.LoadState(torch.tensor(new[] { 1f, 0f, 0f, 1f, 0f, 0f }, new long[] { 3, 2 }), torch.tensor(new[] { true, true, false }));
@@ -30,17 +30,17 @@ public class PrototypeContrastTests : TorchTestBase
     [Fact]
     public void NoAnchor_IsAZeroInTheGraph()
     {
-        using var memory = new PrototypeMemory(2, 4);
+        using var memory = new PrototypeMemory(2, 4, momentum: 0.99);
         using var scope = torch.NewDisposeScope();
         var anchors = torch.zeros(new long[] { 0, 4 }).requires_grad_(true);
-        var loss = PrototypeContrast.Loss(anchors, torch.zeros(0, ScalarType.Int64), memory);
+        var loss = PrototypeContrast.Loss(anchors, torch.zeros(0, ScalarType.Int64), memory, temperature: 0.1);
         AssertClose(0.0, loss, 0);
         Assert.True(loss.requires_grad);
         loss.backward();
 
         // Anchors present but no prototype at all: still 0 and a finite gradient.
         var lonely = torch.randn(3, 4).requires_grad_(true);
-        var none = PrototypeContrast.Loss(lonely, torch.tensor(new long[] { 0, 1, 0 }), memory);
+        var none = PrototypeContrast.Loss(lonely, torch.tensor(new long[] { 0, 1, 0 }), memory, temperature: 0.1);
         AssertClose(0.0, none, 0);
         none.backward();
         Assert.True(lonely.grad!.isfinite().all().item<bool>());
@@ -49,7 +49,7 @@ public class PrototypeContrastTests : TorchTestBase
     [Fact]
     public void SimilarityMatrix_IsNaNWhereAPrototypeIsMissing()
     {
-        using var memory = new PrototypeMemory(numClasses: 3, dim: 2);
+        using var memory = new PrototypeMemory(numClasses: 3, dim: 2, momentum: 0.99);
         using var scope = torch.NewDisposeScope();
         memory.LoadState(torch.tensor(new[] { 1f, 0f, 0.6f, 0.8f, 0f, 0f }, new long[] { 3, 2 }), torch.tensor(new[] { true, true, false }));
         var similarity = PrototypeContrast.SimilarityMatrix(memory);

@@ -41,14 +41,14 @@ public class PrototypeMemoryTests : TorchTestBase
     [Fact]
     public void UpdateTakesNoGradient_AndStateRoundTrips()
     {
-        using var memory = new PrototypeMemory(3, 4);
+        using var memory = new PrototypeMemory(3, 4, momentum: 0.99);
         using var scope = torch.NewDisposeScope();
         var z = torch.randn(10, 4).requires_grad_(true);
         memory.Update(z, torch.tensor(new long[] { 0, 1, 0, 1, 0, 1, 0, 1, 0, 1 }));
         Assert.False(memory.Prototypes.requires_grad);
         AssertClose(new[] { 1.0, 1, 0 }, memory.Initialised, 0);
 
-        using var restored = new PrototypeMemory(3, 4);
+        using var restored = new PrototypeMemory(3, 4, momentum: 0.99);
         restored.LoadState(memory.Prototypes.clone(), memory.Initialised.clone());
         AssertClose(Values(memory.Prototypes), restored.Prototypes, 0);
         AssertClose(new[] { 1.0, 1, 0 }, restored.Initialised, 0);

@@ -41,9 +41,9 @@ public class UnsupervisedLossTests : TorchTestBase
             new[] { 0.5, 0.5, 0 },        // CE = 0.5 ln 2 + 0.5 · 2 ln 2 = 1.5 ln 2
             new[] { 0, 0.25, 0.75 },      // CE = ln 3
             new[] { 0, 1.0, 0 });
-        var pixelWeights = Map(2, 2, 0.5, 2, 1, 7);
+        var lossWeights = Map(2, 2, 0.5, 2, 1, 7);
         var valid = Mask(2, 2, true, true, true, false);
-        var loss = UnsupervisedLoss.Compute(studentLogits, fuzzyTargets, pixelWeights, valid);
+        var loss = UnsupervisedLoss.Compute(studentLogits, fuzzyTargets, lossWeights, valid);
         // (0.5 ln 3 + 2 · 1.5 ln 2 + 1 · ln 3) / N_valid = (1.5 ln 3 + 3 ln 2) / 3 = 0.5 ln 3 + ln 2 = 1.242453
         AssertClose(1.242453, loss, 1e-6);
 

@@ -9,10 +9,10 @@ public class ProjectionHeadTests : ModelTestBase
     [Fact]
     public void EmbeddingsHaveUnitLengthAtEveryPixel()
     {
-        using var head = new ProjectionHead(featureChannels: 80, generator: new Generator(5));
+        using var head = new ProjectionHead(featureChannels: 80, embeddingDim: 64, generator: new Generator(5));
         using var features = torch.randn(new long[] { 2, 80, 5, 7 }, generator: new Generator(6));
         using var embeddings = head.call(features);
-        Assert.Equal(new long[] { 2, ProjectionHead.DefaultEmbeddingDim, 5, 7 }, Shape(embeddings));
+        Assert.Equal(new long[] { 2, 64, 5, 7 }, Shape(embeddings));
 
         // By hand at one pixel: the sum of the 64 squared components is 1.
         var pixel = embeddings[1, .., 3, 6].contiguous().data<float>().ToArray();

@@ -1,3 +1,4 @@
+using Farcluss.Evaluation;
 using Farcluss.Tests.Data;
 using Farcluss.Training;
 

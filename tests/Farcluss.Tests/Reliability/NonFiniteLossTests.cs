@@ -30,8 +30,8 @@ public class NonFiniteLossTests
         var teacher = TinyRuns.Snapshot(trainer.Teacher);
         var head = TinyRuns.Snapshot(trainer.Head!);
         using var frequencies = trainer.Rebalancer!.Frequencies.clone();
-        using var prototypes = trainer.Memory!.Prototypes.clone();
-        using var initialised = trainer.Memory.Initialised.clone();
+        using var prototypes = trainer.PrototypeMemory!.Prototypes.clone();
+        using var initialised = trainer.PrototypeMemory.Initialised.clone();
 
         trainer.TrainStep();
         trainer.TrainStep();
@@ -50,8 +50,8 @@ public class NonFiniteLossTests
         Assert.Empty(TinyRuns.Changed(teacher, trainer.Teacher));
         Assert.Empty(TinyRuns.Changed(head, trainer.Head!));
         Assert.True(TinyRuns.Same(frequencies, trainer.Rebalancer.Frequencies));
-        Assert.True(TinyRuns.Same(prototypes, trainer.Memory.Prototypes));
-        Assert.True(TinyRuns.Same(initialised, trainer.Memory.Initialised));
+        Assert.True(TinyRuns.Same(prototypes, trainer.PrototypeMemory.Prototypes));
+        Assert.True(TinyRuns.Same(initialised, trainer.PrototypeMemory.Initialised));
 
         // The third bad step exceeds max_bad_steps = 2: the run stops with the kit's error.
         var e = Assert.Throws<KitException>(() => trainer.TrainStep());

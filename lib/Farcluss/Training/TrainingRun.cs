@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Farcluss.Evaluation;
+
+namespace Farcluss.Training;
+
+/// <summary>
+/// A whole run around a <see cref="Trainer"/>: the loop to the last step, the evaluations and checkpoints
+/// the config asks for on the way, metrics.jsonl, and at the end teacher and student on validation and
+/// test. What a step does is <see cref="Trainer.TrainStep"/>; this file only decides when.
+/// </summary>
+public static class TrainingRun
+{
+    /// <summary>Trains <paramref name="trainer"/> to its last step and evaluates it (<see cref="Trainer.Run"/>).</summary>
+    public static TrainingResult Run(Trainer trainer, string? runDirectory, CancellationToken cancel)
+    {
+        var config = trainer.Config;
+        var wall = Stopwatch.StartNew();
+        var metrics = runDirectory is null ? null : new MetricsWriter(Path.Combine(runDirectory, "metrics.jsonl"), trainer.Step, config.Steps);
+        if (metrics is not null) { trainer.OnStats += metrics.Write; trainer.OnEval += metrics.Write; }
+        try
+        {
+            long first = trainer.Step;
+            trainer.Diagnostics.RestartClock();
+            var trainClock = Stopwatch.StartNew();
+            while (trainer.Step < config.Steps)
+            {
+                cancel.ThrowIfCancellationRequested();
+                trainer.TrainStep();
+                long step = trainer.Step;
+                trainer.OnProgress?.Invoke(new TrainingProgress(step, config.Steps, trainer.Log.Count > 0 ? trainer.Log[^1].Loss : double.NaN,
+                    trainClock.Elapsed.TotalMilliseconds / (step - first), "train"));
+                if (config.EvalEvery > 0 && step % config.EvalEvery == 0 && step < config.Steps && trainer.Data.Validation is not null)
+                    trainer.OnEval?.Invoke(trainer.Evaluate(trainer.Data.Validation, useTeacher: true, "validation"));
+                if (runDirectory is not null && config.CheckpointEvery > 0 && step % config.CheckpointEvery == 0)
+                    Checkpoint.Save(trainer, Path.Combine(runDirectory, "checkpoint.bin"));
+            }
+            double msPerStep = trainer.Step > first ? trainClock.Elapsed.TotalMilliseconds / (trainer.Step - first) : 0;
+            if (runDirectory is not null) Checkpoint.Save(trainer, Path.Combine(runDirectory, "checkpoint.bin"));
+            trainer.OnProgress?.Invoke(new TrainingProgress(trainer.Step, config.Steps, double.NaN, msPerStep, "evaluate"));
+            return EvaluateAtTheEnd(trainer) with
+            {
+                MsPerStep = msPerStep, WallSeconds = wall.Elapsed.TotalSeconds, Log = trainer.Log.ToList(), BadSteps = trainer.BadSteps,
+            };
+        }
+        finally
+        {
+            if (metrics is not null) { trainer.OnStats -= metrics.Write; trainer.OnEval -= metrics.Write; metrics.Dispose(); }
+        }
+    }
+
+    /// <summary>Teacher and student on validation (when there is one), then on test, each reported as it is done.</summary>
+    static TrainingResult EvaluateAtTheEnd(Trainer trainer)
+    {
+        EvalResult Report(EvalResult result)
+        {
+            trainer.OnEval?.Invoke(result);
+            return result;
+        }
+        EvalResult? teacherVal = null, studentVal = null;
+        if (trainer.Data.Validation is { } validation)
+        {
+            teacherVal = Report(trainer.Evaluate(validation, true, "validation"));
+            studentVal = Report(trainer.Evaluate(validation, false, "validation"));
+        }
+        var teacherTest = Report(trainer.Evaluate(trainer.Data.Test, true, "test"));
+        var studentTest = Report(trainer.Evaluate(trainer.Data.Test, false, "test"));
+        return new TrainingResult { TeacherTest = teacherTest, StudentTest = studentTest, TeacherValidation = teacherVal, StudentValidation = studentVal };
+    }
+}
