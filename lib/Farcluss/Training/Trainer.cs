@@ -58,6 +58,7 @@ public sealed class Trainer : IDisposable
     Tensor _statSums;
     Tensor _pseudoLabelCounts; // [C*C] hidden class × teacher argmax
     int _statSteps;
+    int _statSkipped; // steps of the interval whose loss was not finite: in no mean (their sums were rolled back)
     readonly Stopwatch _intervalClock = new();
 
     enum Stat { Loss, Supervised, Unsupervised, Contrast, Lambda, WeightKept, Entropy, Count }
@@ -208,6 +209,7 @@ public sealed class Trainer : IDisposable
         if (!loss.isfinite().item<bool>())
         {
             BadSteps++;
+            _statSkipped++;
             var message = $"step {Step}: loss is not finite ({DescribeBadTerms()}); step skipped";
             beforeStep.Restore();
             OnProgress?.Invoke(new TrainingProgress(Step, Config.Steps, double.NaN, 0, message));
@@ -318,7 +320,8 @@ public sealed class Trainer : IDisposable
         if (_statSteps == 0) return;
         var sums = _statSums.cpu().data<double>().ToArray();
         var counts = _pseudoLabelCounts.cpu().data<long>().ToArray();
-        double Mean(Stat s) => sums[(int)s] / _statSteps;
+        int applied = _statSteps - _statSkipped;
+        double Mean(Stat s) => applied == 0 ? double.NaN : sums[(int)s] / applied; // an interval of skipped steps only has no mean
         int c = NumClasses;
         var perClass = new double[c];
         var share = new double[c];
@@ -361,6 +364,7 @@ public sealed class Trainer : IDisposable
         _pseudoLabelCounts.zero_();
         _termMs.Clear();
         _statSteps = 0;
+        _statSkipped = 0;
         _intervalClock.Restart();
     }
 
@@ -444,10 +448,11 @@ public sealed class Trainer : IDisposable
 
     /// <summary>The open log interval (sums on the device, steps so far), saved by <see cref="Checkpoint"/>
     /// so that a resumed run logs the same means as an uninterrupted one.</summary>
-    internal (Tensor Sums, Tensor PseudoLabelCounts, int Steps) Interval => (_statSums, _pseudoLabelCounts, _statSteps);
+    internal (Tensor Sums, Tensor PseudoLabelCounts, int Steps, int Skipped) Interval => (_statSums, _pseudoLabelCounts, _statSteps, _statSkipped);
 
     /// <summary>Restores the counters saved by <see cref="Checkpoint.Save"/> (used by --resume).</summary>
-    internal void RestoreCounters(long step, int badSteps, int intervalSteps) => (Step, BadSteps, _statSteps) = (step, badSteps, intervalSteps);
+    internal void RestoreCounters(long step, int badSteps, int intervalSteps, int intervalSkipped) =>
+        (Step, BadSteps, _statSteps, _statSkipped) = (step, badSteps, intervalSteps, intervalSkipped);
 
     public void Dispose()
     {
