@@ -100,13 +100,16 @@ public sealed record TrainingConfig
     /// <summary>Largest learning rate accepted: beyond it no optimizer of the kit trains, it only diverges.</summary>
     public const double MaxLearningRate = 10;
 
+    /// <summary>Largest batch accepted (each of labeled and unlabeled).</summary>
+    public const int MaxBatch = 1024;
+
     public void Validate(int numClasses)
     {
         // Every real-valued setting first: NaN passes no range check below, but ±Infinity would pass some.
         RequireFinite(this, "");
-        MethodSettings.Require(Steps >= 1, $"steps must be ≥ 1, got {Steps}");
-        MethodSettings.Require(LabeledBatch >= 1, $"labeled_batch must be ≥ 1, got {LabeledBatch}");
-        MethodSettings.Require(UnlabeledBatch >= 1, $"unlabeled_batch must be ≥ 1, got {UnlabeledBatch}");
+        MethodSettings.Require(Steps is >= 1 and <= 100_000_000, $"steps must be in [1, 10⁸], got {Steps}");
+        MethodSettings.Require(LabeledBatch is >= 1 and <= MaxBatch, $"labeled_batch must be in [1, {MaxBatch}], got {LabeledBatch}");
+        MethodSettings.Require(UnlabeledBatch is >= 1 and <= MaxBatch, $"unlabeled_batch must be in [1, {MaxBatch}], got {UnlabeledBatch}");
         MethodSettings.Require(LogEvery >= 1, $"log_every must be ≥ 1, got {LogEvery}");
         MethodSettings.Require(EvalEvery >= 0 && CheckpointEvery >= 0, "eval_every and checkpoint_every must be ≥ 0");
         MethodSettings.Require(MaxBadSteps >= 0, $"max_bad_steps must be ≥ 0, got {MaxBadSteps}");
@@ -120,6 +123,9 @@ public sealed record TrainingConfig
             $"optimizer.poly_power must be ≥ 0 (the rate decays as (1 − t/T)^power; a negative power would make it grow), got {Optimizer.PolyPower}");
         MethodSettings.Require(Optimizer.BackboneLrMultiplier is >= 0 and <= 1000,
             $"optimizer.backbone_lr_multiplier must be in [0, 1000], got {Optimizer.BackboneLrMultiplier}");
+        if (Model.Kind == Farcluss.Models.ModelSettings.Compact && Model.Width is int width)
+            MethodSettings.Require(width is >= 4 and <= Farcluss.Models.CompactModelSettings.MaxWidth,
+                $"model.width must be in [4, {Farcluss.Models.CompactModelSettings.MaxWidth}], got {width}");
         if (Data.Kind == "m2nist-lt")
         {
             Data.M2Nist.Validate();

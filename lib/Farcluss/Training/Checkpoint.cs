@@ -212,7 +212,9 @@ public static class Checkpoint
         var (reader, header, _) = OpenChecked(path);
         using var _ = reader;
         var config = ConfigFile.Parse(header.ConfigJson, new TrainingConfig(), path);
-        var model = ModelFactory.Create(config.Model with { NumClasses = header.NumClasses, InChannels = header.InChannels });
+        var modelSettings = config.Model with { NumClasses = header.NumClasses, InChannels = header.InChannels };
+        RequireRoomFor(modelSettings, reader.BaseStream.Length, path);
+        var model = ModelFactory.Create(modelSettings);
         if (model.Architecture != header.Architecture)
             throw new KitException($"checkpoint was saved from '{header.Architecture}' but its config builds '{model.Architecture}'", path);
         using (var scratch = ModelFactory.Create(config.Model with { NumClasses = header.NumClasses, InChannels = header.InChannels }))
@@ -237,6 +239,21 @@ public static class Checkpoint
             throw new KitException($"this run was trained with other settings than asked now ({string.Join("; ", differences)}); " +
                                    "a resumed run keeps its settings (only log_every, eval_every, checkpoint_every, max_bad_steps, threads and " +
                                    "device may change): resume with the run's own config, or start a new run with another --out", path);
+    }
+
+    /// <summary>
+    /// A checkpoint holds at least two copies (student and teacher) of every parameter at 4 bytes each, so the
+    /// model its header names must fit in 8 bytes a parameter of the file: checked before the model is built,
+    /// so that a small file cannot make the kit allocate gigabytes for a model it does not hold.
+    /// </summary>
+    static void RequireRoomFor(ModelSettings settings, long fileLength, string path)
+    {
+        long? parameters;
+        try { parameters = ModelFactory.ParameterCount(settings); }
+        catch (KitException e) { throw new KitException($"checkpoint header describes a model the kit cannot build ({e.Message})", path, e); }
+        if (parameters is long count && 8 * count > fileLength)
+            throw new KitException($"checkpoint header describes a model of {count:N0} parameters, which needs at least {8 * count:N0} bytes, " +
+                                   $"but the file has {fileLength:N0}", path);
     }
 
     /// <summary>Restores a trainer built from the same config to the checkpoint's state (--resume).</summary>
