@@ -190,3 +190,49 @@ public class SettingsBoundsTests
         Assert.Contains(outcomes, o => o.StartsWith("refused"));
     }
 }
+
+/// <summary>Issue 14, classes 4 and 7, for folder datasets (Pascal VOC layout).</summary>
+public class FolderDatasetBoundsTests
+{
+    static TempDirectory MakeVoc(params (string Id, int Width, int Height)[] samples)
+    {
+        var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.File("voc/JPEGImages"));
+        Directory.CreateDirectory(dir.File("voc/SegmentationClass"));
+        foreach (var (id, width, height) in samples)
+        {
+            using (var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(width, height))
+                SixLabors.ImageSharp.ImageExtensions.SaveAsPng(image, dir.File($"voc/JPEGImages/{id}.png"));
+            using var mask = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.L8>(width, height,
+                new SixLabors.ImageSharp.PixelFormats.L8(15));
+            SixLabors.ImageSharp.ImageExtensions.SaveAsPng(mask, dir.File($"voc/SegmentationClass/{id}.png"));
+        }
+        File.WriteAllLines(dir.File("list.txt"), samples.Select(s => $"JPEGImages/{s.Id}.png SegmentationClass/{s.Id}.png"));
+        return dir;
+    }
+
+    [Fact]
+    public void DataInspectOfAFolderDatasetWithoutAnUnlabeledSplitPrintsItsTable()
+    {
+        using var dir = MakeVoc(("a", 12, 10), ("b", 12, 10));
+        File.WriteAllText(dir.File("voc.json"), $$"""
+            { "data": { "kind": "voc-folder", "root": "{{dir.File("voc")}}", "labeled_split": "{{dir.File("list.txt")}}",
+                        "validation_split": "{{dir.File("list.txt")}}", "crop_size": 8 } }
+            """);
+        var run = CliProcess.Run(dir.Path, 120, "data", "inspect", "--preset", "smoke", "--config", "voc.json", "--device", "cpu");
+        Assert.True(run.ExitCode == 0, $"exit code {run.ExitCode}; stderr: {run.Stderr}");
+        Assert.Contains("person", run.Stdout); // class 15 has pixels; the unlabeled columns show "–"
+    }
+
+    [Fact]
+    public void AFolderSplitOverTheMemoryBudgetIsRefusedFromTheHeadersBeforeAllocating()
+    {
+        // Two images of 50,000 pixels each, one a row and one a column: whole, padded to one canvas, they
+        // would take 2 × 50,000² × 4 bytes = 18.6 GiB, over the 16 GiB budget. Only headers are read.
+        using var dir = MakeVoc(("row", 50_000, 1), ("column", 1, 50_000));
+        var dataset = Farcluss.Data.VocFolderDataset.Open(dir.File("voc"), dir.File("list.txt"));
+        var e = Assert.Throws<KitException>(() => dataset.ToCanvasSplit("validation"));
+        Assert.Equal(dir.File("list.txt"), e.FilePath);
+        Assert.Contains("2 samples as whole images padded to 50000×50000 take 18.6 GiB, over the 16 GiB budget", e.Message);
+    }
+}
