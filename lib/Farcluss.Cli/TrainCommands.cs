@@ -174,7 +174,7 @@ static class TrainCommands
         var runs = new Option<string?>("--runs")
         {
             Description = "Keep each run's folder (metrics.jsonl with the validation curve, config.json, checkpoint.bin) in DIR/<variant>-s<seed>; " +
-                          "default: keep none.",
+                          "a rerun row replaces its folder (locked while it trains). Default: keep none.",
         };
         var command = new Command("ablate",
             "Run the ablation ladder (supervised, hard, fuzzy, weight, rebalance, farcluss) and the leave-one-out rows over seeds; " +
@@ -223,7 +223,9 @@ static class TrainCommands
                 foreach (var s in seedList)
                 {
                     var runDirectory = runsDirectory is null ? null : Path.Combine(runsDirectory, $"{name}-s{s}");
-                    if (runDirectory is not null) Directory.CreateDirectory(runDirectory);
+                    // The run replaces its row, so it replaces its folder too; the lock keeps a second ablate out meanwhile.
+                    using var folder = runDirectory is null ? null : RunFolder.Acquire(runDirectory);
+                    folder?.Replace();
                     var run = Ablation.RunOne(config, data, name, s, new ConsoleProgress($"{name} seed {s}").Report, runDirectory);
                     report.Runs.RemoveAll(r => r.Variant == name && r.Seed == s);
                     report.Runs.Add(run);

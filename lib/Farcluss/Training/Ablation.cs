@@ -94,29 +94,32 @@ public static class Ablation
     /// Why the runs of <paramref name="next"/> may not join those of <paramref name="previous"/> (empty: they
     /// may): every setting that differs, by its config key, except the seed (runs carry their own) and the
     /// bookkeeping and execution settings (<see cref="ConfigDifference"/>); and the split the table reports.
-    /// A file that records no config cannot show that its runs agree, so only its preset and steps are named.
+    /// A file written before configs were recorded is compared on what it does record: the preset's name,
+    /// each run's steps and each variant's method settings.
     /// </summary>
     public static IReadOnlyList<string> MergeDifferences(AblationReport previous, AblationReport next)
     {
         var differences = new List<string>();
         if (previous.Split != next.Split) differences.Add($"report split: {previous.Split} → {next.Split}");
-        if (previous.Config is null || next.Config is null)
+        if (next.Config is null) throw new ArgumentException("the new runs' config is needed", nameof(next));
+        if (previous.Config is not null)
         {
-            if (previous.Preset != next.Preset) differences.Add($"preset: {previous.Preset} → {next.Preset}");
-            foreach (var steps in previous.Runs.Select(r => r.Steps).Distinct().Where(s => s != next.Config?.Steps))
-                differences.Add($"steps: {steps} → {next.Config?.Steps.ToString() ?? "?"}");
-            differences.Add("the file records no config for its runs (written before the kit recorded one), so they cannot be shown to agree");
+            differences.AddRange(ConfigDifference.Between(previous.Config, next.Config,
+                ConfigDifference.Bookkeeping.Concat(ConfigDifference.Execution).Append("seed")));
             return differences;
         }
-        differences.AddRange(ConfigDifference.Between(previous.Config, next.Config,
-            ConfigDifference.Bookkeeping.Concat(ConfigDifference.Execution).Append("seed")));
+        if (previous.Preset != next.Preset) differences.Add($"preset: {previous.Preset} → {next.Preset}");
+        foreach (var steps in previous.Runs.Select(r => r.Steps).Distinct().Where(s => s != next.Config.Steps))
+            differences.Add($"steps: {steps} → {next.Config.Steps}");
+        foreach (var run in previous.Runs.DistinctBy(r => r.Variant))
+        {
+            var recorded = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(run.Settings, Json))!.AsObject();
+            var requested = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(Variants.Get(run.Variant, next.Config.Method), Json))!.AsObject();
+            foreach (var (key, value) in recorded)
+                if (value?.ToJsonString() != requested[key]?.ToJsonString())
+                    differences.Add($"{run.Variant}: method.{key}: {value?.ToJsonString()} → {requested[key]?.ToJsonString()}");
+        }
         return differences;
-    }
-
-    public static AblationReport FromJson(string json, string source)
-    {
-        try { return JsonSerializer.Deserialize<AblationReport>(json, Json) ?? throw new KitException("empty results file", source); }
-        catch (JsonException e) { throw new KitException($"not a results file: {e.Message}", source, e); }
     }
 
     /// <summary>Markdown table: mean ± std over seeds per variant, in the order first seen. Given the JSON text
