@@ -122,6 +122,12 @@ public static class Ablation
         return differences;
     }
 
+    public static AblationReport FromJson(string json, string source)
+    {
+        try { return JsonSerializer.Deserialize<AblationReport>(json, Json) ?? throw new KitException("empty results file", source); }
+        catch (JsonException e) { throw new KitException($"not a results file: {e.Message}", source, e); }
+    }
+
     /// <summary>Markdown table: mean ± std over seeds per variant, in the order first seen. Given the JSON text
     /// it is made from, the table names that file and its SHA-256, so a table left stale by a kill shows it.</summary>
     public static string ToMarkdown(AblationReport report, string? json = null, string? jsonName = null)
