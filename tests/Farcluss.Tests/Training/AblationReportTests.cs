@@ -50,7 +50,7 @@ public class AblationMergeTests
     {
         var config = new TrainingConfig { Steps = 100 };
         Assert.Empty(Ablation.MergeDifferences(Report(config), Report(config with { Seed = 7, LogEvery = 1, Threads = 1, Device = "cpu" })));
-        Assert.Equal(["steps: 100 → 2", "optimizer.learning_rate: 0.001 → 0.01"],
+        Assert.Equal(["optimizer.learning_rate: 0.001 → 0.01", "steps: 100 → 2"], // in the config's order
             Ablation.MergeDifferences(Report(config), Report(config with { Steps = 2, Optimizer = new OptimizerSettings { LearningRate = 0.01 } })));
         Assert.Equal(["report split: test → validation"],
             Ablation.MergeDifferences(Report(config), Report(config) with { Split = "validation" }));
