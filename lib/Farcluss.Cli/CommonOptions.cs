@@ -17,9 +17,9 @@ sealed class CommonOptions
         Description = "JSON file (snake_case keys) laid over the preset; an unknown key is an error. See configs/ for examples.",
     };
     public readonly Option<int?> Steps = new("--steps") { Description = "Override the number of optimizer steps." };
-    public readonly Option<string> Device = new("--device")
+    public readonly Option<string?> Device = new("--device")
     {
-        Description = "auto (CUDA when present, else CPU), cpu or cuda.", DefaultValueFactory = _ => "auto",
+        Description = "auto (CUDA when present, else CPU), cpu or cuda. Default: the config's device (auto unless the preset or --config says otherwise).",
     };
     public readonly Option<string?> DataRoot = new("--data")
     {
@@ -41,8 +41,10 @@ sealed class CommonOptions
         var file = result.GetValue(Config);
         if (file is not null) config = ConfigFile.Load(file.FullName, config);
         if (result.GetValue(Steps) is int steps) config = config with { Steps = steps };
-        config = config with { Device = result.GetValue(Device)! };
+        if (result.GetValue(Device) is string device) config = config with { Device = device };
         if (result.GetValue(DataRoot) is string root) config = config with { Data = config.Data with { Root = root } };
+        // Before any data is read or anything is written: --steps 0 or a bad --device end here, in a second.
+        config.Validate(ConfigFile.ClassCountOf(config.Data) ?? Labels.Ignore);
         return config;
     }
 

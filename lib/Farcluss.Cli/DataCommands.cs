@@ -68,12 +68,14 @@ static class DataCommands
             var data = TrainCommands.LoadData(config);
             if (name == "generate") return 0;
             var table = new Table().AddColumns("class", "labeled px %", "labeled canvases", "unlabeled px %", "unlabeled canvases", "test px %");
-            var splits = new[] { data.Labeled, data.Unlabeled!, data.Test };
-            var pixels = splits.Select(s => s.ClassPixelCounts(data.NumClasses)).ToArray();
-            var canvases = splits.Select(s => s.ClassImageCounts(data.NumClasses)).ToArray();
-            string Share(long[] counts, int c) => (100.0 * counts[c] / counts.Sum()).ToString("F2");
+            // A folder dataset may have no unlabeled split (supervised only): its columns show "–".
+            var splits = new[] { data.Labeled, data.Unlabeled, data.Test };
+            var pixels = splits.Select(s => s?.ClassPixelCounts(data.NumClasses)).ToArray();
+            var canvases = splits.Select(s => s?.ClassImageCounts(data.NumClasses)).ToArray();
+            string Share(long[]? counts, int c) => counts is null || counts.Sum() == 0 ? "–" : (100.0 * counts[c] / counts.Sum()).ToString("F2");
+            string Count(long[]? counts, int c) => counts is null ? "–" : counts[c].ToString();
             for (int c = 0; c < data.NumClasses; c++)
-                table.AddRow(data.ClassNames[c], Share(pixels[0], c), canvases[0][c].ToString(), Share(pixels[1], c), canvases[1][c].ToString(), Share(pixels[2], c));
+                table.AddRow(Markup.Escape(data.ClassNames[c]), Share(pixels[0], c), Count(canvases[0], c), Share(pixels[1], c), Count(canvases[1], c), Share(pixels[2], c));
             AnsiConsole.Write(table);
             Console.WriteLine($"rarest three classes: {string.Join(", ", data.RarestClasses(3).Select(c => data.ClassNames[c]))}");
             return 0;

@@ -27,6 +27,13 @@ catch (KitException e)
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;
 }
+catch (Exception e) when (e is IOException or UnauthorizedAccessException && Environment.GetEnvironmentVariable("FARCLUSS_DEBUG") != "1")
+{
+    // The machine refused a read or write the user's setup decides (a full disk, a read-only folder, a file
+    // in use): the user's to fix, so exit 1; .NET's message names the path.
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
 catch (Exception e) when (Environment.GetEnvironmentVariable("FARCLUSS_DEBUG") != "1")
 {
     // A bug of the kit, not of the input: still one line, with the way to get the whole trace.

@@ -21,25 +21,51 @@ static class TrainCommands
             DefaultValueFactory = _ => "farcluss",
         };
         var seed = new Option<int?>("--seed") { Description = "Seed of initialisation, data order and augmentation (default: the config's, 0)." };
-        var output = new Option<string?>("--out") { Description = "Run folder for metrics.jsonl, config.json and checkpoint.bin (default runs/<variant>-s<seed>)." };
-        var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its checkpoint." };
-        var command = new Command("train", "Train one variant; writes metrics (JSON lines), the config and a checkpoint; prints test mIoU and per-class IoU.");
+        var output = new Option<string?>("--out")
+        {
+            Description = "Run folder for metrics.jsonl, config.json and checkpoint.bin (default runs/<variant>-s<seed>, relative to the " +
+                          "current directory). It must be empty or new, unless --resume or --overwrite.",
+        };
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "Continue the run in --out from its checkpoint. Refused when a setting that changes the run differs from the " +
+                          "checkpoint's (only log_every, eval_every, checkpoint_every, max_bad_steps, threads and device may change).",
+        };
+        var overwrite = new Option<bool>("--overwrite")
+        {
+            Description = "Replace the run in --out: its checkpoint, metrics and config are deleted before training starts.",
+        };
+        var command = new Command("train",
+            "Train one variant; writes metrics (JSON lines), the config and a checkpoint into a run folder that no other command may use " +
+            "meanwhile; prints test mIoU and per-class IoU.");
         common.AddTo(command);
         command.Options.Add(variant);
         command.Options.Add(seed);
         command.Options.Add(output);
         command.Options.Add(resume);
+        command.Options.Add(overwrite);
         command.SetAction(result =>
         {
             var name = result.GetValue(variant)!;
             var basis = common.Build(result);
             var config = basis with { Method = Variants.Get(name, basis.Method), Seed = result.GetValue(seed) ?? basis.Seed };
+            config.Validate(ConfigFile.ClassCountOf(config.Data) ?? Labels.Ignore); // the variant's method settings, before anything is written
             var runDirectory = result.GetValue(output) ?? Path.Combine("runs", $"{name}-s{config.Seed}");
-            Directory.CreateDirectory(runDirectory);
+            var checkpoint = Path.Combine(runDirectory, "checkpoint.bin");
+            bool resuming = result.GetValue(resume), replacing = result.GetValue(overwrite);
+            if (resuming && replacing) throw new KitException("--resume continues the run in --out, --overwrite replaces it: give one of them");
+            // Checked before anything is written, so that a refused command leaves the folder as it was.
+            if (resuming) Checkpoint.RequireSameSettings(checkpoint, config);
+            else if (!replacing) RunFolder.RequireEmpty(runDirectory);
+            using var folder = RunFolder.Acquire(runDirectory);
+            // Once more under the lock: another command may have changed the folder in between.
+            if (resuming) Checkpoint.RequireSameSettings(checkpoint, config);
+            else if (replacing) folder.Replace();
+            else RunFolder.RequireEmpty(runDirectory);
+
             var data = LoadData(config);
             using var trainer = new Trainer(config, data) { OnProgress = new ConsoleProgress(name).Report };
-            var checkpoint = Path.Combine(runDirectory, "checkpoint.bin");
-            if (result.GetValue(resume))
+            if (resuming)
             {
                 Checkpoint.Restore(trainer, checkpoint);
                 Console.Error.WriteLine($"resumed {checkpoint} at step {trainer.Step}");
@@ -130,7 +156,17 @@ static class TrainCommands
         var common = new CommonOptions();
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds.", DefaultValueFactory = _ => "0,1,2" };
         var only = new Option<string?>("--only") { Description = "Comma-separated variants to (re)run alone; default: the ladder and the leave-one-out rows." };
-        var output = new Option<string>("--out") { Description = "Results file stem: writes STEM.json and STEM.md.", DefaultValueFactory = _ => "results/ablation" };
+        var output = new Option<string>("--out")
+        {
+            Description = "Results file stem, relative to the current directory: writes STEM.json and STEM.md. The default is the " +
+                          "committed results: runs with other settings than the file's (another preset, --steps, --config) are refused there.",
+            DefaultValueFactory = _ => "results/ablation",
+        };
+        var replace = new Option<bool>("--replace")
+        {
+            Description = "Start STEM.json afresh instead of merging: its runs are dropped when the first new run is saved. " +
+                          "Needed to write runs with other settings than the file's.",
+        };
         var split = new Option<string>("--report-split")
         {
             Description = "Split the Markdown table reports: test (results) or validation (when searching settings: tune on validation only).",
@@ -139,16 +175,19 @@ static class TrainCommands
         var runs = new Option<string?>("--runs")
         {
             Description = "Keep each run's folder (metrics.jsonl with the validation curve, config.json, checkpoint.bin) in DIR/<variant>-s<seed>; " +
-                          "default: keep none.",
+                          "a rerun row replaces its folder (locked while it trains). Default: keep none.",
         };
         var command = new Command("ablate",
             "Run the ablation ladder (supervised, hard, fuzzy, weight, rebalance, farcluss) and the leave-one-out rows over seeds; " +
-            "writes a JSON file (runs with variant, settings, seed, miou, per_class_iou, ms_per_step) and a Markdown table. " +
-            "Runs already in STEM.json are kept, so --only reruns one row and merges it.");
+            "writes a JSON file (the config, then runs with variant, settings, seed, miou, per_class_iou, ms_per_step) and a Markdown table. " +
+            "Runs already in STEM.json are kept, so --only reruns one row and merges it; a merge needs the same settings as the file's " +
+            "(every difference is named and nothing is trained), otherwise choose another --out or pass --replace. " +
+            "STEM.md is rewritten from STEM.json after every run and names the JSON's SHA-256, so a table always says which results it shows.");
         common.AddTo(command);
         command.Options.Add(seeds);
         command.Options.Add(only);
         command.Options.Add(output);
+        command.Options.Add(replace);
         command.Options.Add(split);
         command.Options.Add(runs);
         command.SetAction(result =>
@@ -157,23 +196,37 @@ static class TrainCommands
             var runsDirectory = result.GetValue(runs);
             var reportSplit = result.GetValue(split)!;
             if (reportSplit is not ("test" or "validation")) throw new KitException($"--report-split must be test or validation, got '{reportSplit}'");
-            var seedList = result.GetValue(seeds)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s.Trim())).ToArray();
+            var seedList = result.GetValue(seeds)!.Split(',', StringSplitOptions.RemoveEmptyEntries)
+                .Select(s => int.TryParse(s.Trim(), out int seed) ? seed : throw new KitException($"--seeds takes comma-separated integers, got '{s}'"))
+                .ToArray();
             var names = (result.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                          ?? Variants.AblationNames.ToArray());
-            foreach (var n in names) Variants.Get(n);
+            foreach (var n in names) (config with { Method = Variants.Get(n, config.Method) }).Validate(ConfigFile.ClassCountOf(config.Data) ?? Labels.Ignore);
             var stem = result.GetValue(output)!;
-            var data = LoadData(config);
-            var report = NewReport(config, data, result.GetValue(common.Preset)!) with { Split = reportSplit };
-            if (File.Exists(stem + ".json"))
+            var jsonPath = stem + ".json";
+            var preset = result.GetValue(common.Preset)!;
+            // Everything that can refuse is checked before the data is loaded and before any training.
+            AblationReport? previous = null;
+            if (File.Exists(jsonPath) && !result.GetValue(replace))
             {
-                var previous = Ablation.FromJson(File.ReadAllText(stem + ".json"), stem + ".json");
-                report.Runs.AddRange(previous.Runs);
+                previous = Ablation.FromJson(File.ReadAllText(jsonPath), jsonPath);
+                var differences = Ablation.MergeDifferences(previous, new AblationReport
+                    { Command = "", Preset = preset, ClassNames = [], RarestClasses = [], Split = reportSplit, Config = config });
+                if (differences.Count > 0)
+                    throw new KitException($"these runs would join results made with other settings ({string.Join("; ", differences)}); " +
+                                           "write them elsewhere with --out, or start this file afresh with --replace", jsonPath);
             }
+            AtomicFile.EnsureWritable(Path.GetDirectoryName(Path.GetFullPath(stem))!);
+            var data = LoadData(config);
+            var report = NewReport(config, data, preset) with { Split = reportSplit, Config = config };
+            if (previous is not null) report.Runs.AddRange(previous.Runs);
             foreach (var name in names)
                 foreach (var s in seedList)
                 {
                     var runDirectory = runsDirectory is null ? null : Path.Combine(runsDirectory, $"{name}-s{s}");
-                    if (runDirectory is not null) Directory.CreateDirectory(runDirectory);
+                    // The run replaces its row, so it replaces its folder too; the lock keeps a second ablate out meanwhile.
+                    using var folder = runDirectory is null ? null : RunFolder.Acquire(runDirectory);
+                    folder?.Replace();
                     var run = Ablation.RunOne(config, data, name, s, new ConsoleProgress($"{name} seed {s}").Report, runDirectory);
                     report.Runs.RemoveAll(r => r.Variant == name && r.Seed == s);
                     report.Runs.Add(run);
@@ -193,11 +246,17 @@ static class TrainCommands
         RarestClasses = data.RarestClasses(3),
     };
 
+    /// <summary>
+    /// The JSON (the results) first, then the table made from it, each replaced whole. The table names the
+    /// SHA-256 of the JSON text it shows, so after a kill between the two writes the stale table says so
+    /// (its hash is not the JSON's) instead of passing for the results; the next ablate rewrites it.
+    /// </summary>
     static void Save(AblationReport report, string stem)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(stem))!);
-        AtomicFile.WriteAllText(stem + ".json", Ablation.ToJson(report));
-        AtomicFile.WriteAllText(stem + ".md", Ablation.ToMarkdown(report));
+        var json = Ablation.ToJson(report);
+        AtomicFile.WriteAllText(stem + ".json", json);
+        AtomicFile.WriteAllText(stem + ".md", Ablation.ToMarkdown(report, json, Path.GetFileName(stem + ".json")));
     }
 
     public static TrainingData LoadData(TrainingConfig config)

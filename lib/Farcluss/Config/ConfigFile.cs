@@ -48,12 +48,21 @@ public static class ConfigFile
     {
         if (!File.Exists(path)) throw new KitException("config file not found", path);
         var config = Parse(File.ReadAllText(path), basis, path);
-        // The class count is a fact of the data, not known yet: 255 (the most a uint8 mask holds)
-        // stands in, and the trainer checks K ≤ C again once the data is loaded.
-        try { config.Validate(Labels.Ignore); }
+        // The class count is a fact of the data, known here for the kit's datasets; otherwise 255 (the
+        // most a uint8 mask holds) stands in, and the trainer checks K ≤ C again once the data is loaded.
+        try { config.Validate(ClassCountOf(config.Data) ?? Labels.Ignore); }
         catch (KitException e) when (e.FilePath is null) { throw new KitException(e.Message, path, e); }
         return config;
     }
+
+    /// <summary>The class count of a dataset kind the kit knows, before any file is read (null: not known).</summary>
+    public static int? ClassCountOf(DataSettings data) => data.Kind switch
+    {
+        "m2nist-lt" => Farcluss.Data.M2NistLt.NumClasses,
+        "voc-folder" => Farcluss.Data.VocPalette.ClassNames.Count,
+        "cityscapes-folder" => Farcluss.Data.CityscapesLabels.ClassNames.Count,
+        _ => null,
+    };
 
     static void Merge(JsonObject target, JsonObject overlay)
     {

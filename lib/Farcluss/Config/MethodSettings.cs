@@ -107,10 +107,10 @@ public sealed record MethodSettings
         Require(RebalanceBeta >= 0, $"method.rebalance_beta must be ≥ 0, got {RebalanceBeta}");
         Require(RebalanceEpsilon > 0, $"method.rebalance_epsilon must be > 0, got {RebalanceEpsilon}");
         Require(MaxClassWeight >= 1, $"method.max_class_weight must be ≥ 1, got {MaxClassWeight}");
-        Require(ProjectionDim >= 2, $"method.projection_dim must be ≥ 2, got {ProjectionDim}");
+        Require(ProjectionDim is >= 2 and <= 4096, $"method.projection_dim must be in [2, 4096], got {ProjectionDim}");
         Require(PrototypeConfidence is >= 0 and <= 1, $"method.prototype_confidence must be in [0, 1], got {PrototypeConfidence}");
         Require(PrototypeMomentum is >= 0 and < 1, $"method.prototype_momentum must be in [0, 1), got {PrototypeMomentum}");
-        Require(Anchors >= 1, $"method.anchors must be ≥ 1, got {Anchors}");
+        Require(Anchors is >= 1 and <= 1 << 20, $"method.anchors must be in [1, {1 << 20}], got {Anchors}");
         Require(ContrastTemperature > 0, $"method.contrast_temperature must be > 0, got {ContrastTemperature}");
         Require(UnsupervisedWeight >= 0, $"method.unsupervised_weight must be ≥ 0, got {UnsupervisedWeight}");
         Require(ContrastWeight >= 0, $"method.contrast_weight must be ≥ 0, got {ContrastWeight}");

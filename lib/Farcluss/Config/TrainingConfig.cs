@@ -97,17 +97,59 @@ public sealed record TrainingConfig
     /// <summary>auto, cpu or cuda.</summary>
     public string Device { get; init; } = "auto";
 
+    /// <summary>Largest learning rate accepted: beyond it no optimizer of the kit trains, it only diverges.</summary>
+    public const double MaxLearningRate = 10;
+
+    /// <summary>Largest batch accepted (each of labeled and unlabeled).</summary>
+    public const int MaxBatch = 1024;
+
     public void Validate(int numClasses)
     {
-        MethodSettings.Require(Steps >= 1, $"steps must be ≥ 1, got {Steps}");
-        MethodSettings.Require(LabeledBatch >= 1, $"labeled_batch must be ≥ 1, got {LabeledBatch}");
-        MethodSettings.Require(UnlabeledBatch >= 1, $"unlabeled_batch must be ≥ 1, got {UnlabeledBatch}");
+        // Every real-valued setting first: NaN passes no range check below, but ±Infinity would pass some.
+        RequireFinite(this, "");
+        MethodSettings.Require(Steps is >= 1 and <= 100_000_000, $"steps must be in [1, 10⁸], got {Steps}");
+        MethodSettings.Require(LabeledBatch is >= 1 and <= MaxBatch, $"labeled_batch must be in [1, {MaxBatch}], got {LabeledBatch}");
+        MethodSettings.Require(UnlabeledBatch is >= 1 and <= MaxBatch, $"unlabeled_batch must be in [1, {MaxBatch}], got {UnlabeledBatch}");
         MethodSettings.Require(LogEvery >= 1, $"log_every must be ≥ 1, got {LogEvery}");
         MethodSettings.Require(EvalEvery >= 0 && CheckpointEvery >= 0, "eval_every and checkpoint_every must be ≥ 0");
         MethodSettings.Require(MaxBadSteps >= 0, $"max_bad_steps must be ≥ 0, got {MaxBadSteps}");
-        MethodSettings.Require(Optimizer.LearningRate > 0, $"optimizer.learning_rate must be > 0, got {Optimizer.LearningRate}");
+        MethodSettings.Require(Threads is >= 0 and <= 1024, $"threads must be in [0, 1024] (0: torch's default), got {Threads}");
+        MethodSettings.Require(Device?.ToLowerInvariant() is "auto" or "cpu" or "cuda", $"device must be auto, cpu or cuda, got '{Device}'");
+        MethodSettings.Require(Optimizer.LearningRate is > 0 and <= MaxLearningRate,
+            $"optimizer.learning_rate must be in (0, {MaxLearningRate}], got {Optimizer.LearningRate}");
         MethodSettings.Require(Optimizer.Name is "adam" or "sgd", $"optimizer.name must be adam or sgd, got '{Optimizer.Name}'");
+        MethodSettings.Require(Optimizer.WeightDecay >= 0, $"optimizer.weight_decay must be ≥ 0, got {Optimizer.WeightDecay}");
+        MethodSettings.Require(Optimizer.PolyPower >= 0,
+            $"optimizer.poly_power must be ≥ 0 (the rate decays as (1 − t/T)^power; a negative power would make it grow), got {Optimizer.PolyPower}");
+        MethodSettings.Require(Optimizer.BackboneLrMultiplier is >= 0 and <= 1000,
+            $"optimizer.backbone_lr_multiplier must be in [0, 1000], got {Optimizer.BackboneLrMultiplier}");
+        if (Model.Kind == Farcluss.Models.ModelSettings.Compact && Model.Width is int width)
+            MethodSettings.Require(width is >= 4 and <= Farcluss.Models.CompactModelSettings.MaxWidth,
+                $"model.width must be in [4, {Farcluss.Models.CompactModelSettings.MaxWidth}], got {width}");
+        if (Data.Kind == "m2nist-lt")
+        {
+            Data.M2Nist.Validate();
+            MethodSettings.Require(Data.M2Nist.LabeledCount >= 1,
+                $"data.m2nist.labeled_fraction {Data.M2Nist.LabeledFraction} of {Data.M2Nist.TrainCount} training canvases labels none: nothing to train on");
+        }
         Augment.Validate();
         Method.Validate(numClasses);
+    }
+
+    /// <summary>Refuses NaN and ±Infinity in any double of the config's records, naming it by its config-file key.</summary>
+    static void RequireFinite(object settings, string prefix)
+    {
+        foreach (var property in settings.GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            if (property.GetIndexParameters().Length > 0 || !property.CanWrite) continue; // computed values, not settings
+            var value = property.GetValue(settings);
+            var jsonName = (System.Text.Json.Serialization.JsonPropertyNameAttribute?)Attribute.GetCustomAttribute(property,
+                typeof(System.Text.Json.Serialization.JsonPropertyNameAttribute));
+            string key = prefix + (jsonName?.Name ?? System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name));
+            if (value is double number)
+                MethodSettings.Require(double.IsFinite(number), $"{key} must be a finite number, got {number}");
+            else if (value is not null && property.PropertyType.Namespace?.StartsWith("Farcluss") == true && !property.PropertyType.IsEnum)
+                RequireFinite(value, key + ".");
+        }
     }
 }

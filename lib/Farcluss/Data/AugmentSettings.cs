@@ -76,7 +76,8 @@ public sealed record AugmentSettings
         static bool Probability(double p) => p is >= 0 and <= 1;
         Require(ScaleMin > 0 && double.IsFinite(ScaleMax) && ScaleMin <= ScaleMax,
             $"scale_min and scale_max must satisfy 0 < scale_min ≤ scale_max, got {ScaleMin} and {ScaleMax}");
-        Require(StrongStrength >= 0 && double.IsFinite(StrongStrength), $"strong_strength must be ≥ 0, got {StrongStrength}");
+        Require(StrongStrength is >= 0 and <= 10, $"strong_strength must be in [0, 10], got {StrongStrength}");
+        Require(ScaleMax <= 16, $"scale_max must be at most 16, got {ScaleMax}");
         Require(Probability(JitterProbability), $"jitter_probability must be in [0, 1], got {JitterProbability}");
         Require(Probability(GrayscaleProbability), $"grayscale_probability must be in [0, 1], got {GrayscaleProbability}");
         Require(Probability(BlurProbability), $"blur_probability must be in [0, 1], got {BlurProbability}");
@@ -86,6 +87,8 @@ public sealed record AugmentSettings
         Require(BlurSigmaMin >= 0 && BlurSigmaMin <= BlurSigmaMax && double.IsFinite(BlurSigmaMax),
             $"blur sigmas must satisfy 0 ≤ blur_sigma_min ≤ blur_sigma_max, got {BlurSigmaMin} and {BlurSigmaMax}");
         Require(BlurReferenceSize >= 1, $"blur_reference_size must be ≥ 1, got {BlurReferenceSize}");
+        // The blur kernel has 6σ + 1 taps: a σ of thousands would allocate kernels larger than any image.
+        Require(BlurSigmaMax <= 50, $"blur_sigma_max must be at most 50, got {BlurSigmaMax}");
         Require(CutMixAreaMin >= 0 && CutMixAreaMin <= CutMixAreaMax && CutMixAreaMax <= 1,
             $"CutMix box areas must satisfy 0 ≤ cut_mix_area_min ≤ cut_mix_area_max ≤ 1 (a box cannot be larger than the image), got {CutMixAreaMin} and {CutMixAreaMax}");
         Require(CutMixAspectMin is > 0 and <= 1, $"cut_mix_aspect_min must be in (0, 1], got {CutMixAspectMin}");

@@ -60,6 +60,9 @@ public sealed record M2NistLtSettings
     /// <summary>Side of a pasted digit: round(28 × DigitScale).</summary>
     public int DigitSide => (int)Math.Round(M2NistLt.MnistSide * DigitScale, MidpointRounding.AwayFromZero);
 
+    /// <summary>Most memory the generated images and masks may take (2 GiB); checked before any canvas is made.</summary>
+    public const long MemoryBudgetBytes = 2L << 30;
+
     /// <summary>Throws a <see cref="KitException"/> naming the first setting that cannot work.</summary>
     public void Validate()
     {
@@ -74,6 +77,11 @@ public sealed record M2NistLtSettings
         long pixelsPerCanvas = (long)CanvasSize * CanvasSize;
         foreach (var (name, count) in new[] { ("TrainCount", TrainCount), ("ValidationCount", ValidationCount), ("TestCount", TestCount) })
             Require(count * pixelsPerCanvas <= Array.MaxLength, $"{name} {count} × {CanvasSize}² pixels does not fit one array");
+        Require(MaxDigitsPerCanvas <= 100, $"MaxDigitsPerCanvas must be at most 100, got {MaxDigitsPerCanvas}");
+        long bytes = 2 * pixelsPerCanvas * ((long)TrainCount + ValidationCount + TestCount); // one byte of image and one of mask a pixel
+        Require(bytes <= MemoryBudgetBytes,
+            $"{TrainCount} + {ValidationCount} + {TestCount} canvases of {CanvasSize}×{CanvasSize} take {bytes / (1 << 20)} MiB as images and masks, " +
+            $"over the budget of {MemoryBudgetBytes >> 20} MiB: use fewer or smaller canvases");
         Require(LabeledFraction is >= 0 and <= 1, $"LabeledFraction must be in [0, 1], got {LabeledFraction}");
         Require(ValidationPoolSize >= 0, $"ValidationPoolSize must not be negative, got {ValidationPoolSize}");
         Require(BackgroundThreshold is >= 0 and <= 256 && ForegroundThreshold is >= 1 and <= 256 && BackgroundThreshold <= ForegroundThreshold,

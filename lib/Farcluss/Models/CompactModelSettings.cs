@@ -21,6 +21,9 @@ public sealed record CompactModelSettings
     /// </summary>
     public int Width { get; init; } = 40;
 
+    /// <summary>The widest compact model the kit builds (see <see cref="Validate"/>).</summary>
+    public const int MaxWidth = 256;
+
     /// <summary>
     /// Resolution of the decoder (and of the features) relative to the input: 4 (default, the
     /// skip comes from the 1/4 stage, as in DeepLabV3+) or 2 (the skip comes from the 1/2 stage:
@@ -42,6 +45,8 @@ public sealed record CompactModelSettings
         if (NumClasses < 2) throw new KitException($"compact model: NumClasses must be at least 2, got {NumClasses}.");
         if (InChannels < 1) throw new KitException($"compact model: InChannels must be at least 1, got {InChannels}.");
         if (Width < 4) throw new KitException($"compact model: Width must be at least 4, got {Width}.");
+        // Parameters grow as w²: 256 is ~94 M parameters (~0.4 GB a copy, and training holds four), far past a CPU.
+        if (Width > MaxWidth) throw new KitException($"compact model: Width must be at most {MaxWidth}, got {Width}.");
         if (DecoderOutputStride is not (2 or 4))
             throw new KitException($"compact model: DecoderOutputStride must be 4 or 2, got {DecoderOutputStride}.");
         var (r1, r2, r3) = AsppRates;

@@ -23,6 +23,29 @@ public static class ModelFactory
         _ => throw new KitException($"model: unknown Kind \"{settings.Kind}\"; expected one of {string.Join(", ", Kinds)}."),
     };
 
+    /// <summary>
+    /// How many parameters <see cref="Create"/> would allocate, learned without allocating them, so a file
+    /// that names a model (a checkpoint header) can be checked against its own length first. The compact
+    /// model's count is exactly quadratic in its width (every convolution maps multiples of w to multiples of w,
+    /// the input channels or the classes), so it is fitted on widths 4, 5 and 6, which cost kilobytes.
+    /// ResNets have a fixed size whatever a file says; their count is not estimated (null).
+    /// </summary>
+    public static long? ParameterCount(ModelSettings settings)
+    {
+        if (settings.Kind != ModelSettings.Compact) return null;
+        var compact = ToCompact(settings);
+        long CountAt(int width)
+        {
+            using var small = new CompactDeepLabV3Plus(compact with { Width = width });
+            return small.parameters().Sum(p => p.numel());
+        }
+        long p4 = CountAt(4), p5 = CountAt(5), p6 = CountAt(6);
+        long second = p6 - 2 * p5 + p4; // = 2a for P(w) = a w² + b w + c
+        long w = compact.Width;
+        // Newton's forward differences from w = 4: P(w) = P4 + (w−4) Δ + (w−4)(w−5)/2 Δ².
+        return p4 + (w - 4) * (p5 - p4) + (w - 4) * (w - 5) / 2 * second;
+    }
+
     /// <summary>The compact model's own settings; throws if a ResNet-only field is set.</summary>
     public static CompactModelSettings ToCompact(ModelSettings settings)
     {

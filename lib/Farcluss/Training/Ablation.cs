@@ -36,6 +36,9 @@ public sealed record AblationReport
     public required int[] RarestClasses { get; init; }
     /// <summary>Which split the Markdown table reports: "test" (results) or "validation" (a settings search).</summary>
     public string Split { get; init; } = "test";
+    /// <summary>The config every run started from (before its variant and seed): runs merge into a file only
+    /// when this agrees (<see cref="Ablation.MergeDifferences"/>). Null in files written before it was recorded.</summary>
+    public TrainingConfig? Config { get; init; }
     public List<AblationRun> Runs { get; init; } = new();
 }
 
@@ -87,17 +90,52 @@ public static class Ablation
 
     public static string ToJson(AblationReport report) => JsonSerializer.Serialize(report, Json);
 
+    /// <summary>
+    /// Why the runs of <paramref name="next"/> may not join those of <paramref name="previous"/> (empty: they
+    /// may): every setting that differs, by its config key, except the seed (runs carry their own) and the
+    /// bookkeeping and execution settings (<see cref="ConfigDifference"/>); and the split the table reports.
+    /// A file written before configs were recorded is compared on what it does record: the preset's name,
+    /// each run's steps and each variant's method settings.
+    /// </summary>
+    public static IReadOnlyList<string> MergeDifferences(AblationReport previous, AblationReport next)
+    {
+        var differences = new List<string>();
+        if (previous.Split != next.Split) differences.Add($"report split: {previous.Split} → {next.Split}");
+        if (next.Config is null) throw new ArgumentException("the new runs' config is needed", nameof(next));
+        if (previous.Config is not null)
+        {
+            differences.AddRange(ConfigDifference.Between(previous.Config, next.Config,
+                ConfigDifference.Bookkeeping.Concat(ConfigDifference.Execution).Append("seed")));
+            return differences;
+        }
+        if (previous.Preset != next.Preset) differences.Add($"preset: {previous.Preset} → {next.Preset}");
+        foreach (var steps in previous.Runs.Select(r => r.Steps).Distinct().Where(s => s != next.Config.Steps))
+            differences.Add($"steps: {steps} → {next.Config.Steps}");
+        foreach (var run in previous.Runs.DistinctBy(r => r.Variant))
+        {
+            var recorded = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(run.Settings, Json))!.AsObject();
+            var requested = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(Variants.Get(run.Variant, next.Config.Method), Json))!.AsObject();
+            foreach (var (key, value) in recorded)
+                if (value?.ToJsonString() != requested[key]?.ToJsonString())
+                    differences.Add($"{run.Variant}: method.{key}: {value?.ToJsonString()} → {requested[key]?.ToJsonString()}");
+        }
+        return differences;
+    }
+
     public static AblationReport FromJson(string json, string source)
     {
         try { return JsonSerializer.Deserialize<AblationReport>(json, Json) ?? throw new KitException("empty results file", source); }
         catch (JsonException e) { throw new KitException($"not a results file: {e.Message}", source, e); }
     }
 
-    /// <summary>Markdown table: mean ± std over seeds per variant, in the order first seen.</summary>
-    public static string ToMarkdown(AblationReport report)
+    /// <summary>Markdown table: mean ± std over seeds per variant, in the order first seen. Given the JSON text
+    /// it is made from, the table names that file and its SHA-256, so a table left stale by a kill shows it.</summary>
+    public static string ToMarkdown(AblationReport report, string? json = null, string? jsonName = null)
     {
         var sb = new StringBuilder();
         sb.AppendLine($"Command: `{report.Command}`").AppendLine();
+        if (json is not null)
+            sb.AppendLine($"Made from `{jsonName}`, SHA-256 `{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(json)))}`.").AppendLine();
         bool validation = report.Split == "validation";
         Func<AblationRun, double> miou = r => validation ? r.ValidationMiou ?? double.NaN : r.Miou;
         Func<AblationRun, double> rarest = r => validation ? r.ValidationRarestThreeIou ?? double.NaN : r.RarestThreeIou;

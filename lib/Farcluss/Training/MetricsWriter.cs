@@ -20,14 +20,20 @@ public sealed class MetricsWriter : IDisposable
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
     readonly FileStream _stream;
+    readonly string _path;
 
     /// <summary>Opens <paramref name="path"/> for a run at <paramref name="step"/> of <paramref name="totalSteps"/>
     /// (step 0: a fresh file).</summary>
     public MetricsWriter(string path, long step = 0, long totalSteps = long.MaxValue)
     {
+        _path = path;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         KeepLinesUpTo(path, step, totalSteps);
-        _stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 1);
+        try { _stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 1); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new KitException($"could not open the metrics file ({e.Message})", path, e);
+        }
     }
 
     public void Write(StepStats stats) => WriteLine(new { kind = "train", stats });
@@ -35,8 +41,19 @@ public sealed class MetricsWriter : IDisposable
 
     void WriteLine(object value)
     {
-        _stream.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(value, Json) + "\n"));
-        _stream.Flush();
+        var line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(value, Json) + "\n");
+        long before = _stream.Position;
+        try
+        {
+            _stream.Write(line);
+            _stream.Flush();
+        }
+        catch (IOException e)
+        {
+            // Disk full: take back the part of the line that was written, so the file keeps whole lines only.
+            try { _stream.SetLength(before); } catch (IOException) { }
+            throw new KitException($"could not append to the metrics file ({e.Message})", _path, e);
+        }
     }
 
     /// <summary>

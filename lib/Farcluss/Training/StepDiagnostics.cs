@@ -32,6 +32,9 @@ public sealed class StepDiagnostics : IDisposable
     /// <summary>Steps counted since the interval opened (set by a checkpoint's resume).</summary>
     public int IntervalSteps { get; internal set; }
 
+    /// <summary>Steps of the interval whose loss was not finite (rolled back): counted in <see cref="IntervalSteps"/>, in no mean.</summary>
+    public int IntervalSkipped { get; internal set; }
+
     /// <summary>The open interval's sums, by name, in checkpoint order.</summary>
     public static IReadOnlyList<StateTensor> StateOf(StepDiagnostics? d) =>
         [new("interval.sums", d?._sums), new("interval.pseudo_label_counts", d?._pseudoLabelCounts)];
@@ -69,6 +72,9 @@ public sealed class StepDiagnostics : IDisposable
     /// <summary>Counts a step in the interval (whether or not its update was applied).</summary>
     public void CountStep() => IntervalSteps++;
 
+    /// <summary>The step just counted was skipped (non-finite loss).</summary>
+    public void CountSkipped() => IntervalSkipped++;
+
     /// <summary>Which loss terms of the interval are not finite, for the message of a skipped step.</summary>
     public string DescribeBadTerms()
     {
@@ -84,7 +90,8 @@ public sealed class StepDiagnostics : IDisposable
     {
         if (IntervalSteps == 0) return null;
         var sums = _sums.cpu().data<double>().ToArray();
-        double Mean(Stat s) => sums[(int)s] / IntervalSteps;
+        int applied = IntervalSteps - IntervalSkipped;
+        double Mean(Stat s) => applied == 0 ? double.NaN : sums[(int)s] / applied; // an interval of skipped steps only has no mean
         var pseudoLabels = PseudoLabelAccuracy.Of(_pseudoLabelCounts.cpu().data<long>().ToArray(), _numClasses);
         var stats = new StepStats
         {
@@ -109,7 +116,7 @@ public sealed class StepDiagnostics : IDisposable
         };
         _sums.zero_();
         _pseudoLabelCounts.zero_();
-        IntervalSteps = 0;
+        (IntervalSteps, IntervalSkipped) = (0, 0);
         _clock.Restart();
         return stats;
     }

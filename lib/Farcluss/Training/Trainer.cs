@@ -201,6 +201,7 @@ public sealed class Trainer : IDisposable
     void Skip(StepRollback beforeStep)
     {
         BadSteps++;
+        Diagnostics.CountSkipped(); // its sums were rolled back: it is in no mean of the interval
         var message = $"step {Step}: loss is not finite ({Diagnostics.DescribeBadTerms()}); step skipped";
         beforeStep.Restore();
         OnProgress?.Invoke(new TrainingProgress(Step, Config.Steps, double.NaN, 0, message));
@@ -236,10 +237,10 @@ public sealed class Trainer : IDisposable
         Evaluator.Evaluate(useTeacher ? Teacher : Student, split, Data.NumClasses, Device, splitName, useTeacher ? "teacher" : "student", Step);
 
     /// <summary>Restores the counters a <see cref="Checkpoint"/> saved (used by --resume).</summary>
-    public void RestoreCounters(long step, int badSteps, int intervalSteps)
+    public void RestoreCounters(long step, int badSteps, int intervalSteps, int intervalSkipped = 0)
     {
         (Step, BadSteps) = (step, badSteps);
-        Diagnostics.IntervalSteps = intervalSteps;
+        (Diagnostics.IntervalSteps, Diagnostics.IntervalSkipped) = (intervalSteps, intervalSkipped);
     }
 
     public void Dispose()

@@ -62,7 +62,7 @@ public class CliErrorTests
         var config = JsonNode.Parse(CliProcess.TinyConfig)!.AsObject();
         config["data"]!["m2nist"]!["labeled_fraction"] = 0;
         File.WriteAllText(dir.File("unlabeled.json"), config.ToJsonString());
-        AssertOneErrorLine("error: the labeled split is empty: nothing to train on",
+        AssertOneErrorLine($"error: {dir.File("unlabeled.json")}: data.m2nist.labeled_fraction 0 of 64 training canvases labels none: nothing to train on",
             CliProcess.Run(dir.Path, 120, Train("unlabeled.json", "--out", "b")));
     }
 
@@ -81,15 +81,16 @@ public class CliErrorTests
         var before = File.ReadAllBytes(checkpoint);
 
         // The path as the user gave it (--out run).
-        AssertOneErrorLine("error: run/checkpoint.bin: checkpoint is 'compact-w8-os4' with 11 classes and 1 channel(s), " +
-                           "but this run builds 'compact-w12-os4' with 11 and 1",
+        AssertOneErrorLine("error: run/checkpoint.bin: this run was trained with other settings than asked now (model.width: 8 → 12); " +
+                           "a resumed run keeps its settings (only log_every, eval_every, checkpoint_every, max_bad_steps, threads and device " +
+                           "may change): resume with the run's own config, or start a new run with another --out",
             CliProcess.Run(dir.Path, 120, Train("wide.json", "--out", "run", "--resume")));
         Assert.Equal(before, File.ReadAllBytes(checkpoint)); // the refused resume left the checkpoint alone
 
         File.WriteAllBytes(dir.File("junk.bin"), before[..1000]); // cut inside the JSON header
         var junk = CliProcess.Run(dir.Path, 120, "eval", "--checkpoint", "junk.bin", "--device", "cpu");
         Assert.Equal(1, junk.ExitCode);
-        Assert.StartsWith($"error: {dir.File("junk.bin")}: not a readable FARCLUSS checkpoint (", Assert.Single(CliProcess.ErrorLines(junk.Stderr)));
+        Assert.StartsWith($"error: {dir.File("junk.bin")}: checkpoint header claims ", Assert.Single(CliProcess.ErrorLines(junk.Stderr)));
         Assert.DoesNotContain("   at ", junk.Stderr);
         AssertOneErrorLine("error: none/checkpoint.bin: checkpoint not found",
             CliProcess.Run(dir.Path, 120, Train("tiny.json", "--out", "none", "--resume")));

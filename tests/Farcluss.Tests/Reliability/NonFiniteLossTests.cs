@@ -88,11 +88,11 @@ public class NonFiniteLossTests
     [Fact]
     public void TheCliStopsAnAbsurdLearningRateWithOneErrorLine()
     {
-        // lr = 10^10: step 0 is finite and applied (its Adam update is ±10^10 per weight), from step 1 on
-        // the loss is NaN. With max_bad_steps = 2 the third bad step (step 3) stops the run.
+        // lr = 10, the largest the config accepts: step 0 is finite and applied (its Adam update is ±10 per
+        // weight), from step 1 on the loss is NaN. With max_bad_steps = 2 the third bad step (step 3) stops the run.
         using var dir = new TempDirectory();
         var config = JsonNode.Parse(CliProcess.TinyConfig)!.AsObject();
-        config["optimizer"] = new JsonObject { ["learning_rate"] = 1e10 };
+        config["optimizer"] = new JsonObject { ["learning_rate"] = 10 };
         config["max_bad_steps"] = 2;
         File.WriteAllText(dir.File("absurd.json"), config.ToJsonString());
 
@@ -100,7 +100,8 @@ public class NonFiniteLossTests
             "--device", "cpu", "--out", "run");
 
         Assert.Equal(1, exit);
-        Assert.Contains("step 1: loss is not finite (terms: loss, supervised, unsupervised, contrast); step skipped", stderr);
+        Assert.Contains("step 1: loss is not finite (terms: loss, ", stderr);
+        Assert.Contains("); step skipped", stderr);
         Assert.Contains("step 3: loss is not finite", stderr);
         Assert.Equal(["error: 3 steps had a non-finite loss (limit max_bad_steps = 2); stopping rather than training on garbage. " +
                       "Lower the learning rate or check the data."], CliProcess.ErrorLines(stderr));

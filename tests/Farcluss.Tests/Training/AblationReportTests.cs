@@ -32,3 +32,39 @@ public class AblationReportTests
         Assert.Contains("FARCLUSS − hard: +4.0 mIoU, -15.0 rarest-three IoU (mean over 1 seed; per seed: +4.0 (seed 0)).", md);
     }
 }
+
+/// <summary>Issue 14, class 3: which runs may merge into a results file.</summary>
+public class AblationMergeTests
+{
+    static AblationReport Report(TrainingConfig? config, string preset = "workshop", int steps = 100) => new()
+    {
+        Command = "test", Preset = preset, ClassNames = ["background", "0"], RarestClasses = [1], Config = config,
+        Runs = config is null
+            ? [new AblationRun { Variant = "supervised", Settings = Variants.Get("supervised"), Seed = 0, Miou = 0.5, PerClassIou = [0.5, 0.5],
+                                 StudentMiou = 0.5, RarestThreeIou = 0.5, MsPerStep = 10, Steps = steps }]
+            : [],
+    };
+
+    [Fact]
+    public void RunsMergeOnlyWhenEverySettingThatChangesThemAgrees()
+    {
+        var config = new TrainingConfig { Steps = 100 };
+        Assert.Empty(Ablation.MergeDifferences(Report(config), Report(config with { Seed = 7, LogEvery = 1, Threads = 1, Device = "cpu" })));
+        Assert.Equal(["optimizer.learning_rate: 0.001 → 0.01", "steps: 100 → 2"], // in the config's order
+            Ablation.MergeDifferences(Report(config), Report(config with { Steps = 2, Optimizer = new OptimizerSettings { LearningRate = 0.01 } })));
+        Assert.Equal(["report split: test → validation"],
+            Ablation.MergeDifferences(Report(config), Report(config) with { Split = "validation" }));
+    }
+
+    [Fact]
+    public void AFileWithoutARecordedConfigIsComparedOnWhatItRecords()
+    {
+        // Written before configs were recorded: preset name, each run's steps and each variant's method settings.
+        var config = new TrainingConfig { Steps = 100 };
+        Assert.Empty(Ablation.MergeDifferences(Report(null), Report(config)));
+        Assert.Equal(["preset: workshop → smoke", "steps: 100 → 2"],
+            Ablation.MergeDifferences(Report(null), Report(config with { Steps = 2 }, preset: "smoke")));
+        Assert.Equal(["supervised: method.warmup_fraction: 0 → 0.5"],
+            Ablation.MergeDifferences(Report(null), Report(config with { Method = new MethodSettings { WarmupFraction = 0.5 } })));
+    }
+}

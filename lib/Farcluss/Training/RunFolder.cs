@@ -1,0 +1,69 @@
+namespace Farcluss.Training;
+
+/// <summary>
+/// A run folder (metrics.jsonl, config.json, checkpoint.bin) held by one command at a time. The hold is
+/// an exclusive lock on the folder's <c>.lock</c> file, taken before anything is written and kept for the
+/// run's lifetime; the operating system drops it when the process ends, even when killed, so a stale lock
+/// never blocks. The empty <c>.lock</c> file itself stays (removing it would let a waiting command lock a
+/// file nobody else sees). A folder that already holds a run is refused unless the run is resumed or
+/// replaced on purpose, so a second <c>train</c> never mixes two runs in one folder.
+/// </summary>
+public sealed class RunFolder : IDisposable
+{
+    public const string LockName = ".lock";
+    /// <summary>The files a run writes; <see cref="Replace"/> removes these and nothing else.</summary>
+    public static readonly string[] RunFiles = ["checkpoint.bin", "checkpoint.bin.tmp", "metrics.jsonl", "metrics.jsonl.tmp", "config.json", "config.json.tmp"];
+
+    readonly FileStream _lock;
+    public string Path { get; }
+
+    RunFolder(string path, FileStream held) => (Path, _lock) = (path, held);
+
+    /// <summary>The entries of <paramref name="path"/> other than the lock file (none when it does not exist).</summary>
+    public static string[] Contents(string path) =>
+        Directory.Exists(path)
+            ? Directory.EnumerateFileSystemEntries(path).Select(System.IO.Path.GetFileName).Where(n => n != LockName).Order().ToArray()!
+            : [];
+
+    /// <summary>Refuses a folder that already holds something, naming what and the two ways on.</summary>
+    public static void RequireEmpty(string path)
+    {
+        var contents = Contents(path);
+        if (contents.Length > 0)
+            throw new KitException($"this run folder is not empty ({string.Join(", ", contents.Take(5))}{(contents.Length > 5 ? ", …" : "")}): " +
+                                   "continue its run with --resume, replace it with --overwrite, or choose another --out", path);
+    }
+
+    /// <summary>Creates the folder if needed and locks it; refuses when another command holds it.</summary>
+    public static RunFolder Acquire(string path)
+    {
+        try
+        {
+            Directory.CreateDirectory(path);
+            // On Linux and macOS .NET maps FileShare.None to an exclusive advisory lock (flock), which a
+            // second process's open of the same file fails on.
+            var held = new FileStream(System.IO.Path.Combine(path, LockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return new RunFolder(path, held);
+        }
+        catch (IOException e) when (e.HResult == 11 || e.Message.Contains("being used by another process"))
+        {
+            throw new KitException("another farcluss command is using this run folder; wait for it to end or choose another --out", path, e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new KitException($"cannot write the run folder ({e.Message})", path, e);
+        }
+    }
+
+    /// <summary>Removes the previous run's files (only the kit's own; anything else in the folder is refused).</summary>
+    public void Replace()
+    {
+        var foreign = Contents(Path).Except(RunFiles).ToArray();
+        if (foreign.Length > 0)
+            throw new KitException($"--overwrite replaces a run, but this folder also holds {string.Join(", ", foreign.Take(5))}; " +
+                                   "choose another --out", Path);
+        foreach (var name in RunFiles) File.Delete(System.IO.Path.Combine(Path, name));
+    }
+
+    public void Dispose() => _lock.Dispose();
+}
