@@ -40,6 +40,7 @@ public static class Lesson
     {
         NativeLibTorch.EnsureLoadable();
         FSharpCoreResolver.Install();
+        NotebookHost.QuietVersionWarnings();
         RepositoryRoot = FindRepositoryRoot(Directory.GetCurrentDirectory())
             ?? FindRepositoryRoot(AppContext.BaseDirectory)
             ?? throw new KitException("cannot find the kit's repository root (Farcluss.Kit.sln) above the working directory; " +
@@ -47,7 +48,7 @@ public static class Lesson
         // The library looks for data/mnist under FARCLUSS_HOME unless FARCLUSS_DATA says otherwise.
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("FARCLUSS_HOME")))
             Environment.SetEnvironmentVariable("FARCLUSS_HOME", RepositoryRoot);
-        TorchSharp.torch.set_num_threads(Config.Threads);
+        NotebookHost.FirstTorchCall(() => TorchSharp.torch.set_num_threads(Config.Threads));
         return $"preset {PresetName}, {TorchSharp.torch.get_num_threads()} torch threads, TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, " +
                $"repository {RepositoryRoot}, data {Farcluss.Data.MnistFiles.DefaultDirectory()}";
     }
