@@ -77,6 +77,9 @@ public sealed class SharedTeacher : IDisposable
             "Run ./farcluss compare before class for the trained one (notebooks/README.md)");
     }
 
+    /// <summary>A ladder variant (<see cref="Variants"/>) laid over this lesson's method settings, as the main job runs it.</summary>
+    public MethodSettings Variant(string name) => Variants.Get(name, Config.Method);
+
     /// <summary>
     /// A trainer for one arm of a comparison: this lesson's config with <paramref name="method"/> (no warm-up) and
     /// <paramref name="steps"/> steps, its student and teacher both starting as this teacher.

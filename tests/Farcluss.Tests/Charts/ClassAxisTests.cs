@@ -84,4 +84,22 @@ public class ClassAxisTests
         Assert.Equal(Plot.ClassColor(10), keys[10].GetProperty("marker").GetProperty("color").GetString());
         Assert.True(figure.GetProperty("layout").GetProperty("showlegend").GetBoolean());
     }
+
+    [Fact]
+    public void PseudoLabelEvidenceShowsAccuracyAndWeightForEveryClass()
+    {
+        // Accuracy 0.5 for every class, weight 2 for every class: bars at 50%, markers at 2 on the right axis.
+        var stats = new StepStats
+        {
+            Step = 10, PseudoLabelAccuracyPerClass = Enumerable.Repeat(0.5, 11).ToArray(), PseudoLabelShare = Ramp(11),
+            ClassWeights = Enumerable.Repeat(2.0, 11).ToArray(),
+        };
+        var figure = Json(LessonCharts.PseudoLabelEvidence("t", stats, Names));
+        AssertClassAxis(figure, "xaxis", "evidence");
+        var data = figure.GetProperty("data");
+        Assert.Equal(50, data[0].GetProperty("y")[10].GetDouble(), 9);
+        Assert.Equal("y2", data[2].GetProperty("yaxis").GetString());
+        Assert.Equal(Names, data[2].GetProperty("x").EnumerateArray().Select(e => e.GetString()).ToArray());
+        Assert.Equal(2, data[2].GetProperty("y")[0].GetDouble(), 9);
+    }
 }
