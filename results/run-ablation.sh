@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
-# The committed ablation (issue 3): M2NIST-LT, workshop preset, test split, 3 seeds.
-# It is `./farcluss ablate --seeds 0,1,2 --out results/ablation`, run in an order that puts the
-# three rows the target compares (supervised, hard, farcluss) first, so a stopped run keeps them:
-# `ablate` saves after every run and merges with what results/ablation.json already holds.
-# Usage: results/run-ablation.sh [seeds for the other rows, default 0,1,2]
-set -euo pipefail
+# The committed ablation (issue 12): M2NIST-LT, workshop preset (64×64, 1/32 labels, 3600 steps, first third
+# supervised), test split, seeds 0, 1, 2. It is `./farcluss ablate --preset workshop --out results/ablation
+# --runs runs/ablation`, run seed by seed so that a stopped run keeps whole seeds: `ablate` saves after every
+# run and merges with what results/ablation.json already holds. Each finished seed is committed with its runs'
+# metrics.jsonl and config.json (validation curve every 600 steps, pseudo-label accuracy, f_c and r_c) copied
+# to results/ablation-runs/<variant>-s<seed>/ (checkpoints stay in runs/ablation/, not committed).
+# Usage: results/run-ablation.sh [variants, default supervised,hard,farcluss] [seeds, default 0,1,2]
+set -uo pipefail
 cd "$(dirname "$0")/.."
 ./farcluss --help >/dev/null # build once, then run a frozen copy so edits to the kit do not touch it
 rm -rf .build/ablation-cli && cp -r .build/cli .build/ablation-cli
 export FARCLUSS_HOME="$PWD"
-ablate() { dotnet .build/ablation-cli/Farcluss.Cli.dll ablate --preset workshop --out results/ablation "$@" 2>&1 \
-  | tee -a results/ablation.log | grep -vE '^\S+ seed [0-9]+: step' || true; }
-ablate --only supervised,hard,farcluss --seeds 0,1,2
-for s in $(echo "${1:-0,1,2}" | tr ',' ' '); do
-  ablate --only fuzzy,weight,rebalance,farcluss-no-fuzzy,farcluss-no-weight,farcluss-no-rebalance --seeds "$s"
+variants="${1:-supervised,hard,farcluss}"
+for s in $(echo "${2:-0,1,2}" | tr ',' ' '); do
+  dotnet .build/ablation-cli/Farcluss.Cli.dll ablate --preset workshop --out results/ablation --runs runs/ablation \
+    --only "$variants" --seeds "$s" 2>&1 | tee -a results/ablation.log | grep -vE '^\S+ seed [0-9]+: step' || true
+  for v in $(echo "$variants" | tr ',' ' '); do
+    if [ -f "runs/ablation/$v-s$s/metrics.jsonl" ]; then
+      mkdir -p "results/ablation-runs/$v-s$s"
+      cp "runs/ablation/$v-s$s/metrics.jsonl" "runs/ablation/$v-s$s/config.json" "results/ablation-runs/$v-s$s/"
+    fi
+  done
+  for i in 1 2 3 4 5; do
+    git add results/ablation.json results/ablation.md results/ablation.log results/ablation-runs &&
+      git commit -q -m "results/ablation: $variants, seed $s (workshop preset, test split)" -- results/ablation.json results/ablation.md results/ablation.log results/ablation-runs && break
+    sleep 5
+  done
 done

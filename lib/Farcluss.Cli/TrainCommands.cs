@@ -152,6 +152,11 @@ static class TrainCommands
             Description = "Split the Markdown table reports: test (results) or validation (when searching settings: tune on validation only).",
             DefaultValueFactory = _ => "test",
         };
+        var runs = new Option<string?>("--runs")
+        {
+            Description = "Keep each run's folder (metrics.jsonl with the validation curve, config.json, checkpoint.bin) in DIR/<variant>-s<seed>; " +
+                          "default: keep none.",
+        };
         var command = new Command("ablate",
             "Run the ablation ladder (supervised, hard, fuzzy, weight, rebalance, farcluss) and the leave-one-out rows over seeds; " +
             "writes a JSON file (runs with variant, settings, seed, miou, per_class_iou, ms_per_step) and a Markdown table. " +
@@ -161,9 +166,11 @@ static class TrainCommands
         command.Options.Add(only);
         command.Options.Add(output);
         command.Options.Add(split);
+        command.Options.Add(runs);
         command.SetAction(result =>
         {
             var config = common.Build(result);
+            var runsDirectory = result.GetValue(runs);
             var reportSplit = result.GetValue(split)!;
             if (reportSplit is not ("test" or "validation")) throw new KitException($"--report-split must be test or validation, got '{reportSplit}'");
             var seedList = result.GetValue(seeds)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s.Trim())).ToArray();
@@ -181,7 +188,9 @@ static class TrainCommands
             foreach (var name in names)
                 foreach (var s in seedList)
                 {
-                    var run = Ablation.RunOne(config, data, name, s, new ConsoleProgress($"{name} seed {s}").Report);
+                    var runDirectory = runsDirectory is null ? null : Path.Combine(runsDirectory, $"{name}-s{s}");
+                    if (runDirectory is not null) Directory.CreateDirectory(runDirectory);
+                    var run = Ablation.RunOne(config, data, name, s, new ConsoleProgress($"{name} seed {s}").Report, runDirectory);
                     report.Runs.RemoveAll(r => r.Variant == name && r.Seed == s);
                     report.Runs.Add(run);
                     Save(report, stem); // after every run, so a stopped ablation keeps what finished

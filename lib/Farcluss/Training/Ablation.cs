@@ -59,6 +59,7 @@ public static class Ablation
     {
         var config = baseConfig with { Method = Variants.Get(variant, baseConfig.Method), Seed = seed };
         using var trainer = new Trainer(config, data) { OnProgress = onProgress };
+        if (runDirectory is not null) AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.json"), ConfigFile.ToJson(config));
         var result = trainer.Run(runDirectory);
         var rarest = data.RarestClasses(3);
         var lastSemi = result.Log.LastOrDefault(s => s.UnsupervisedLambda > 0);
@@ -112,6 +113,7 @@ public static class Ablation
                           $"{Pm(runs.Select(rarest))} | {Pm(runs.Select(r => r.ForegroundPseudoLabelAccuracy))} | " +
                           $"{runs.Average(r => r.MsPerStep).ToString("F0", CultureInfo.InvariantCulture)} |");
         }
+        AppendGains(sb, report.Runs, miou, rarest);
         sb.AppendLine().AppendLine($"Per-class {(validation ? "validation" : "test")} IoU in % (mean over seeds):").AppendLine();
         sb.AppendLine("| variant | " + string.Join(" | ", report.ClassNames) + " |");
         sb.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---|", report.ClassNames.Length)));
@@ -122,6 +124,23 @@ public static class Ablation
             sb.AppendLine($"| {group.Key} | " + string.Join(" | ", means.Select(v => Percent(v))) + " |");
         }
         return sb.ToString();
+    }
+
+    /// <summary>FARCLUSS's gain over supervised and over hard pseudo-labels: mean over the seeds both have, and per seed.</summary>
+    static void AppendGains(StringBuilder sb, List<AblationRun> runs, Func<AblationRun, double> miou, Func<AblationRun, double> rarest)
+    {
+        var farcluss = runs.Where(r => r.Variant == "farcluss").ToDictionary(r => r.Seed);
+        foreach (var baseline in new[] { "supervised", "hard" })
+        {
+            var pairs = runs.Where(r => r.Variant == baseline && farcluss.ContainsKey(r.Seed)).OrderBy(r => r.Seed)
+                .Select(r => (r.Seed, Miou: miou(farcluss[r.Seed]) - miou(r), Rarest: rarest(farcluss[r.Seed]) - rarest(r))).ToList();
+            if (pairs.Count == 0) continue;
+            string Signed(double v) => (v >= 0 ? "+" : "") + Percent(v);
+            sb.AppendLine().Append($"FARCLUSS − {baseline}: {Signed(pairs.Average(p => p.Miou))} mIoU, ")
+              .Append($"{Signed(pairs.Average(p => p.Rarest))} rarest-three IoU (mean over {pairs.Count} seed{(pairs.Count == 1 ? "" : "s")}; ")
+              .Append("per seed: " + string.Join(", ", pairs.Select(p => $"{Signed(p.Miou)} (seed {p.Seed})")) + ").");
+            sb.AppendLine();
+        }
     }
 
     static string Percent(double v) => double.IsNaN(v) ? "–" : (100 * v).ToString("F1", CultureInfo.InvariantCulture);

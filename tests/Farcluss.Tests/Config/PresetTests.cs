@@ -1,0 +1,32 @@
+using Farcluss.Config;
+
+namespace Farcluss.Tests.Config;
+
+/// <summary>The workshop preset is the regime results/ablation.md was measured at (results/search rows r10–r11).</summary>
+public class PresetTests
+{
+    [Fact]
+    public void Workshop_is_64px_canvases_with_1_in_32_labeled_and_3600_steps_of_which_1200_supervised()
+    {
+        var w = Presets.Workshop;
+        var m2 = w.Data.M2Nist;
+        Assert.Equal(64, m2.CanvasSize);
+        Assert.Equal(1.0, m2.DigitScale);
+        Assert.Equal(125, (int)Math.Round(m2.LabeledFraction * m2.TrainCount)); // 4000 / 32
+        Assert.Equal(20, w.Model.Width);
+        Assert.Equal(3600, w.Steps);
+        Assert.Equal(1200, (long)Math.Round(w.Method.WarmupFraction * w.Steps));
+        Assert.Equal((8, 8), (w.LabeledBatch, w.UnlabeledBatch));
+        Assert.Equal(600, w.EvalEvery); // six points of the validation curve in metrics.jsonl
+    }
+
+    [Fact]
+    public void Smoke_keeps_its_own_small_data_and_no_warm_up_or_curve()
+    {
+        var s = Presets.Smoke;
+        Assert.Equal(20, s.Steps);
+        Assert.Equal(0.0, s.Method.WarmupFraction);
+        Assert.Equal(0, s.EvalEvery);
+        Assert.Equal(256, s.Data.M2Nist.TrainCount);
+    }
+}
