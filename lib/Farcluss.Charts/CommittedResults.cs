@@ -68,11 +68,9 @@ public static partial class LessonCharts
     /// </summary>
     public static GenericChart PseudoLabelEvidence(string title, StepStats stats, IReadOnlyList<string> classNames)
     {
-        var traces = new List<Trace>
-        {
-            Plot.Bar("pseudo-label accuracy (% of the class's pixels)", classNames, stats.PseudoLabelAccuracyPerClass.Select(v => 100 * v)),
-            Plot.Bar("share of pseudo-labels (% of pixels)", classNames, stats.PseudoLabelShare.Select(v => 100 * v), color: "#c7c7c7"),
-        };
+        var traces = new List<Trace> { Plot.Bar("pseudo-label accuracy (% of the class's pixels)", classNames, stats.PseudoLabelAccuracyPerClass.Select(v => 100 * v)) };
+        if (stats.PseudoLabelShare.Length == classNames.Count)
+            traces.Add(Plot.Bar("share of pseudo-labels (% of pixels)", classNames, stats.PseudoLabelShare.Select(v => 100 * v), color: "#c7c7c7"));
         var extra = new Dictionary<string, object> { ["barmode"] = "group", ["height"] = 430, ["xaxis"] = Plot.CategoryAxis(classNames, "true class (hidden mask)") };
         if (stats.ClassWeights.Length == classNames.Count)
         {

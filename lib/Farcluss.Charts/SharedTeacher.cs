@@ -73,8 +73,8 @@ public sealed class SharedTeacher : IDisposable
         var trainer = new Trainer(liveConfig, data) { OnProgress = progress.Report };
         var result = trainer.Run();
         return new SharedTeacher(config, data, null, trainer, false, result.TeacherTest,
-            $"teacher: trained live now ({WorkshopRuns.Describe(liveConfig)}), because {relative} has {match.Reason}. " +
-            "Run ./farcluss compare before class for the trained one (notebooks/README.md)");
+            $"teacher: trained live now ({WorkshopRuns.Describe(liveConfig)}); the main job's run {relative}: {match.Reason}. " +
+            "./farcluss compare before class trains it (notebooks/README.md)");
     }
 
     /// <summary>A ladder variant (<see cref="Variants"/>) laid over this lesson's method settings, as the main job runs it.</summary>
