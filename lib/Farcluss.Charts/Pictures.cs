@@ -82,14 +82,16 @@ public static partial class LessonCharts
         bool key = panels.Any(p => p.Kind == PanelKind.Mask);
         if (key) traces.AddRange(ClassKey(numClasses, classNames));
         var extra = Plot.Grid(rows, columns, panels.Select(p => p.Title).ToArray(), image: true);
-        extra["height"] = Math.Max(rows * panelSize + 90, key ? 22 * numClasses + 110 : 0);
-        extra["width"] = columns * panelSize + 120 + (key ? 120 : 0);
-        extra["margin"] = new Dictionary<string, object> { ["l"] = 10, ["r"] = 10, ["t"] = 70, ["b"] = 10 };
+        // The key runs in one row under the pictures, clear of the heat maps' colour bar on the right.
+        extra["height"] = rows * panelSize + 90 + (key ? 50 : 0);
+        extra["width"] = Math.Max(columns * panelSize + 120, key ? 90 + 62 * numClasses : 0);
+        extra["margin"] = new Dictionary<string, object> { ["l"] = 10, ["r"] = 10, ["t"] = 70, ["b"] = key ? 60 : 10 };
         extra["showlegend"] = key;
         if (key)
             extra["legend"] = new Dictionary<string, object>
             {
-                ["title"] = new Dictionary<string, object> { ["text"] = "mask colours" },
+                ["title"] = new Dictionary<string, object> { ["text"] = "mask colours:" },
+                ["orientation"] = "h", ["x"] = 0, ["xanchor"] = "left", ["y"] = 0, ["yanchor"] = "top",
                 ["itemsizing"] = "constant", ["itemclick"] = false, ["itemdoubleclick"] = false,
             };
         return Plot.Chart(traces, Plot.Layout(title, extra: extra));

@@ -125,10 +125,9 @@ static class TrainCommands
             {
                 int runSeed = result.GetValue(seed);
                 var runDirectory = Path.Combine(runsRoot, preset, $"{name}-s{runSeed}");
-                // A fresh run replaces the folder's files (the lessons check config.json before they use a run).
+                // A fresh run replaces the folder's files; RunOne writes config.json, which the lessons check before they use a run.
                 Directory.CreateDirectory(runDirectory);
                 foreach (var file in new[] { "config.json", "checkpoint.bin", "metrics.jsonl" }) File.Delete(Path.Combine(runDirectory, file));
-                AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.json"), ConfigFile.ToJson(WorkshopRuns.ConfigOf(config, name, runSeed)));
                 var run = Ablation.RunOne(config, data, name, runSeed, new ConsoleProgress(name).Report, runDirectory);
                 report.Runs.Add(run);
                 Console.Error.WriteLine($"{name}: run kept in {Path.GetRelativePath(Directory.GetCurrentDirectory(), runDirectory)}");
