@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """Convert a PyTorch/torchvision checkpoint (.pth) to TorchSharp's state-dict format for the kit.
 
-The kit never unpickles .pth files (unpickling can run code from the file). This script is the
-one place that does, in your own Python, once: run it only on checkpoints you trust, such as
-torchvision's published ImageNet weights, resnet50-0676ba61.pth and resnet101-63fe2227.pth
+OPTIONAL: the kit reads torchvision's .pth files itself, in C#, with no Python (model.backbone_weights
+takes the .pth as downloaded; lib/Farcluss/Models/PthFile.cs). Its reader is not Python's unpickler:
+it refuses any pickle that names anything but tensors, storages and plain containers. Use this
+script only for what that reader refuses and you trust: a file in PyTorch's format from before 1.6
+(a bare pickle), or a checkpoint that holds more than a state dict. It unpickles in your own Python
+with torch's restricted loader (weights_only=True), once, such as torchvision's published ImageNet
+weights, resnet50-0676ba61.pth and resnet101-63fe2227.pth
 (IMAGENET1K_V1). Their addresses are in torchvision itself; with python3-torchvision installed:
 
     python3 -c "from torchvision.models import ResNet101_Weights as W; print(W.IMAGENET1K_V1.url)"
@@ -13,7 +17,7 @@ so does this script when the name has that form.
 
     python3 data-scripts/convert-torchvision-weights.py resnet101-63fe2227.pth data/weights/resnet101.bin
 
-Then set "model": {"kind": "resnet101", "backbone_weights": "data/weights/resnet101.bin"} (see
+Then set "model": {"kind": "resnet101", "backbone_weights": "weights/resnet101.bin"} (see
 docs/full-scale.md). The output holds every tensor of the state dict, names unchanged
 (conv1.weight, layer1.0.bn1.running_mean, ..., fc.*); the kit maps each backbone name, ignores
 fc.*, and fails listing missing, unexpected and mis-shaped tensors.

@@ -53,6 +53,7 @@ fail_all() { echo "run-all: $1" >&2; for l in "${lessons[@]}"; do printf '%s\tfa
 
 bash "$root/data-scripts/fetch-mnist.sh" >&2 || fail_all "MNIST could not be fetched (data-scripts/fetch-mnist.sh)"
 echo "run-all: building lib/Farcluss.Charts (Release) into .build/notebooks ..." >&2
+mkdir -p "$root/.build" # a fresh clone has none; the build log goes there
 if ! dotnet build "$root/lib/Farcluss.Charts/Farcluss.Charts.csproj" -c Release -o "$root/.build/notebooks" --nologo -v quiet -clp:ErrorsOnly \
      > "$root/.build/notebooks-build.log" 2>&1; then
   cat "$root/.build/notebooks-build.log" >&2

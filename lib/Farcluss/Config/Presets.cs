@@ -61,7 +61,7 @@ public static class Presets
             ValidationSplit = "splits/pascal/val.txt",
             CropSize = 321,
         },
-        Model = new ModelSettings { Kind = "resnet101", NumClasses = 21, InChannels = 3, BackboneWeights = "weights/resnet101.bin" },
+        Model = new ModelSettings { Kind = "resnet101", NumClasses = 21, InChannels = 3, BackboneWeights = "weights/resnet101-63fe2227.pth" }, // torchvision's file as published (PthFile)
         Augment = AugmentSettings.Voc,
         Optimizer = new OptimizerSettings { Name = "sgd", LearningRate = 1e-3, WeightDecay = 1e-4, BackboneLrMultiplier = 0.1 },
         Steps = 80 * 1464 / 8, // ≈ 80 epochs of the classic 1464 split at batch 8, as UniMatch

@@ -35,8 +35,9 @@ public sealed record ModelSettings
     /// <summary>ResNet only: 16 (default) or 8, see <see cref="ResNetModelSettings.OutputStride"/>.</summary>
     public int? OutputStride { get; init; }
 
-    /// <summary>ResNet only: ImageNet weights for the backbone, torchvision's state dict converted by
-    /// data-scripts/convert-torchvision-weights.py (<see cref="PretrainedBackbone"/>); the trainer loads
+    /// <summary>ResNet only: ImageNet weights for the backbone, torchvision's state dict: its .pth as published
+    /// (read in C#, <see cref="PthFile"/>) or converted by the optional data-scripts/convert-torchvision-weights.py
+    /// (<see cref="PretrainedBackbone"/>); the trainer loads
     /// them into the student before the teacher copies it. Null (default): random initialisation.</summary>
     public string? BackboneWeights { get; init; }
 }

@@ -6,8 +6,9 @@ namespace Farcluss.Models;
 public sealed record WeightImport(IReadOnlyList<string> Loaded, IReadOnlyList<string> Ignored);
 
 /// <summary>
-/// Loads ImageNet weights (torchvision's resnet50/resnet101 state dict, converted once by
-/// <c>data-scripts/convert-torchvision-weights.py</c>) into a <see cref="ResNetBackbone"/>, by name:
+/// Loads ImageNet weights (torchvision's resnet50/resnet101 state dict: its .pth as published, read by
+/// <see cref="PthFile"/>, or the same converted to TorchSharp's format by the optional
+/// <c>data-scripts/convert-torchvision-weights.py</c>, read by <see cref="StateDictFile"/>) into a <see cref="ResNetBackbone"/>, by name:
 /// <see cref="ResNetBackbone"/>'s names are torchvision's, so every one of its tensors (weights,
 /// BatchNorm statistics, num_batches_tracked) must be in the file with the same shape, and every
 /// tensor of the file must be used except the classifier <c>fc.*</c>. Anything else fails before
@@ -26,7 +27,8 @@ public static class PretrainedBackbone
 
     public static WeightImport Load(ResNetBackbone backbone, string path)
     {
-        var file = StateDictFile.Read(path);
+        if (!File.Exists(path)) throw new KitException("weights file not found", path);
+        var file = PthFile.IsZip(path) ? PthFile.Read(path) : StateDictFile.Read(path);
         try
         {
             var model = backbone.state_dict();
@@ -39,7 +41,7 @@ public static class PretrainedBackbone
                 throw new KitException("these weights do not fit the ResNet backbone: " + string.Join("; ", new[]
                 {
                     Describe("missing from the file", missing), Describe("unexpected in the file", unexpected), Describe("with another shape", misShaped),
-                }.Where(s => s.Length > 0)) + " (is it torchvision's resnet50/resnet101 for the model's depth, converted with data-scripts/convert-torchvision-weights.py?)", path);
+                }.Where(s => s.Length > 0)) + " (is it torchvision's resnet50/resnet101 state dict for the model's depth?)", path);
 
             using (no_grad())
                 foreach (var (name, target) in model)

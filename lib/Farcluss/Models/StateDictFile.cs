@@ -4,7 +4,8 @@ namespace Farcluss.Models;
 
 /// <summary>
 /// Reads a state dict written in TorchSharp's format (what <c>Module.save</c> writes, and what
-/// <c>data-scripts/convert-torchvision-weights.py</c> makes from a PyTorch .pth): a ULEB128 entry
+/// <c>data-scripts/convert-torchvision-weights.py</c> makes from a PyTorch .pth; the .pth itself is
+/// read by <see cref="PthFile"/>): a ULEB128 entry
 /// count, then per entry a length-prefixed UTF-8 name, a ULEB128 element type, a ULEB128 rank,
 /// ULEB128 sizes and the raw little-endian elements. Read by the kit itself, not by
 /// <c>Module.load</c>, so that every name can be checked and reported before anything is copied,
@@ -91,7 +92,8 @@ public static class StateDictFile
         return tensor;
     }
 
-    /// <summary>A .pth is a zip holding a pickle (or a bare pickle): say what to do instead.</summary>
+    /// <summary>A .pth is a zip holding a pickle (read by <see cref="PthFile"/>), or, before PyTorch 1.6, a bare
+    /// pickle: say what to do instead.</summary>
     static void RefusePickles(Stream stream, string path)
     {
         Span<byte> head = stackalloc byte[4];
@@ -99,8 +101,11 @@ public static class StateDictFile
         stream.Position = 0;
         bool zip = read == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
         bool pickle = read >= 2 && head[0] == 0x80 && head[1] is >= 2 and <= 5;
-        if (zip || pickle)
-            throw new KitException("this is a PyTorch .pth/.pt file (a Python pickle), which the kit does not load because loading one can " +
-                                   "run code from the file; convert it once with data-scripts/convert-torchvision-weights.py", path);
+        if (zip)
+            throw new KitException("this is a PyTorch .pth file (a zip archive), not TorchSharp's format: read it with PthFile.Read " +
+                                   "(model.backbone_weights takes either)", path);
+        if (pickle)
+            throw new KitException("this is a PyTorch file in the format before PyTorch 1.6 (a bare pickle), which the kit does not read: " +
+                                   "re-save it with torch.save in PyTorch 1.6 or later, or convert it once with data-scripts/convert-torchvision-weights.py", path);
     }
 }

@@ -20,21 +20,29 @@ public static class NativeLibTorch
     const uint ShtGnuVerneed = 0x6ffffffe;
     static readonly object Gate = new();
     static bool _done;
+    static KitException? _failure;
 
-    /// <summary>Patches every reachable copy of the native library once per process.</summary>
+    /// <summary>
+    /// Patches every reachable copy of the native library, then loads the kit's own libtorch ahead of
+    /// any other on the linker's path (<see cref="KitLibTorch"/>); once per process. Call before the
+    /// first torch call. Throws <see cref="KitException"/> when a foreign libtorch is already loaded.
+    /// </summary>
     public static void EnsureLoadable()
     {
         lock (Gate)
         {
+            if (_failure is not null) throw _failure;
             if (_done) return;
-            _done = true;
-            if (!OperatingSystem.IsLinux()) return;
+            if (!OperatingSystem.IsLinux()) { _done = true; return; }
             foreach (var path in Candidates())
             {
                 try { MarkVersionWeak(path); }
                 catch (IOException) { } // a read-only copy that is already fine, or in use: the load will say
                 catch (UnauthorizedAccessException) { }
             }
+            try { KitLibTorch.Load(); }
+            catch (KitException e) { _failure = e; throw; }
+            _done = true;
         }
     }
 

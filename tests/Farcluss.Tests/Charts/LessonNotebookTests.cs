@@ -44,8 +44,12 @@ public class LessonNotebookTests
     [Fact]
     public void FirstCodeCellPinsTheCentralVersionsAndLoadsTheRepositoryBuild()
     {
-        var central = XDocument.Load(Path.Combine(Root, "Directory.Packages.props")).Descendants("PackageVersion")
-            .ToDictionary(e => (string)e.Attribute("Include")!, e => (string)e.Attribute("Version")!);
+        var props = XDocument.Load(Path.Combine(Root, "Directory.Packages.props"));
+        // A version may name an MSBuild property of the same file, e.g. $(LibTorchCpuVersion).
+        var properties = props.Descendants("PropertyGroup").Elements().ToDictionary(e => e.Name.LocalName, e => e.Value.Trim());
+        string Resolve(string version) => Regex.Replace(version, @"\$\((\w+)\)", m => properties.TryGetValue(m.Groups[1].Value, out var v) ? v : m.Value);
+        var central = props.Descendants("PackageVersion")
+            .ToDictionary(e => (string)e.Attribute("Include")!, e => Resolve((string)e.Attribute("Version")!));
         foreach (var file in LessonFiles())
         {
             var first = Cells(file).First(c => c.Kind == "code").Source;

@@ -8,13 +8,17 @@ namespace Farcluss.Tests.Models;
 /// <summary>
 /// ImageNet weight import, on a torchvision-style ResNet small enough to commit
 /// (Fixtures/tiny-resnet: base width 8, blocks [2, 1, 2, 2], made by make_fixture.py with Debian's
-/// PyTorch 1.13 from torchvision 0.14's Bottleneck, saved as a .pth and converted by
-/// data-scripts/convert-torchvision-weights.py, as users convert torchvision's files).
+/// PyTorch 1.13 from torchvision 0.14's Bottleneck): tiny-resnet.pth as torch.save wrote it, read in
+/// C# as torchvision's files are, and tiny-resnet.bin, the same converted by
+/// data-scripts/convert-torchvision-weights.py (the optional path through Python).
 /// </summary>
 public class ResNetWeightImportTests : ModelTestBase
 {
     static readonly string Fixtures = Path.Combine(MnistTestData.RepoRoot(), "tests", "Farcluss.Tests", "Fixtures", "tiny-resnet");
     static readonly string Weights = Path.Combine(Fixtures, "tiny-resnet.bin");
+    static readonly string PyTorchWeights = Path.Combine(Fixtures, "tiny-resnet.pth");
+
+    static Dictionary<string, Tensor> ReadFile(string path) => PthFile.IsZip(path) ? PthFile.Read(path) : StateDictFile.Read(path);
     static readonly int[] Blocks = [2, 1, 2, 2];
     const int Width = 8;
 
@@ -27,16 +31,19 @@ public class ResNetWeightImportTests : ModelTestBase
     const int BackboneTensors = 156;
 
     [Theory]
-    [InlineData(16)]
-    [InlineData(8)]
-    public void EveryTensorIsMappedAndTheBackboneGivesPyTorchsOutput(int outputStride)
+    [InlineData(16, "tiny-resnet.pth")]
+    [InlineData(8, "tiny-resnet.pth")]
+    [InlineData(16, "tiny-resnet.bin")]
+    [InlineData(8, "tiny-resnet.bin")]
+    public void EveryTensorIsMappedAndTheBackboneGivesPyTorchsOutput(int outputStride, string weightsFile)
     {
+        var weights = Path.Combine(Fixtures, weightsFile);
         using var backbone = TinyBackbone(outputStride);
         Assert.Equal(32, backbone.LowLevelChannelCount);
         Assert.Equal(256, backbone.DeepChannelCount);
-        var report = PretrainedBackbone.Load(backbone, Weights);
+        var report = PretrainedBackbone.Load(backbone, weights);
 
-        var file = StateDictFile.Read(Weights);
+        var file = ReadFile(weights);
         var state = backbone.state_dict();
         Assert.Equal(158, file.Count);
         Assert.Equal(BackboneTensors, state.Count);
@@ -64,21 +71,35 @@ public class ResNetWeightImportTests : ModelTestBase
     }
 
     [Fact]
-    public void AFileThatDoesNotFitListsMissingUnexpectedAndMisShapedTensorsAndCopiesNothing()
+    public void ThePthAndItsConversionHoldTheSameTensorsBitForBit()
     {
+        var pth = PthFile.Read(PyTorchWeights);
+        var bin = StateDictFile.Read(Weights);
+        Assert.Equal(bin.Keys, pth.Keys); // same names, same (torch.save's) order
+        foreach (var (name, tensor) in bin)
+            Assert.True(tensor.dtype == pth[name].dtype && tensor.shape.SequenceEqual(pth[name].shape) && tensor.eq(pth[name]).all().item<bool>(), name);
+        foreach (var t in pth.Values.Concat(bin.Values)) t.Dispose();
+    }
+
+    [Theory]
+    [InlineData("tiny-resnet.pth")]
+    [InlineData("tiny-resnet.bin")]
+    public void AFileThatDoesNotFitListsMissingUnexpectedAndMisShapedTensorsAndCopiesNothing(string weightsFile)
+    {
+        var weights = Path.Combine(Fixtures, weightsFile);
         using (var deeper = TinyBackbone(16, blocks: [2, 1, 2, 3]))
         {
             var before = deeper.state_dict()["conv1.weight"].clone();
-            var e = Assert.Throws<KitException>(() => PretrainedBackbone.Load(deeper, Weights));
-            Assert.Equal(Weights, e.FilePath);
+            var e = Assert.Throws<KitException>(() => PretrainedBackbone.Load(deeper, weights));
+            Assert.Equal(weights, e.FilePath);
             Assert.Contains("18 missing from the file: layer4.2.conv1.weight", e.Message); // one whole Bottleneck
             Assert.True(deeper.state_dict()["conv1.weight"].eq(before).all().item<bool>()); // nothing copied
         }
         using (var shallower = TinyBackbone(16, blocks: [2, 1, 1, 2]))
-            Assert.Contains("18 unexpected in the file: layer3.1.conv1.weight", Assert.Throws<KitException>(() => PretrainedBackbone.Load(shallower, Weights)).Message);
+            Assert.Contains("18 unexpected in the file: layer3.1.conv1.weight", Assert.Throws<KitException>(() => PretrainedBackbone.Load(shallower, weights)).Message);
         using (var wider = TinyBackbone(16, width: 16))
             Assert.Contains("with another shape: conv1.weight (file [8, 3, 7, 7], model [16, 3, 7, 7])",
-                Assert.Throws<KitException>(() => PretrainedBackbone.Load(wider, Weights)).Message);
+                Assert.Throws<KitException>(() => PretrainedBackbone.Load(wider, weights)).Message);
     }
 
     [Fact]
@@ -86,8 +107,14 @@ public class ResNetWeightImportTests : ModelTestBase
     {
         using var dir = new TempDirectory();
         File.WriteAllBytes(dir.File("resnet50.pth"), [(byte)'P', (byte)'K', 3, 4, 0, 0]);
-        var pickle = Assert.Throws<KitException>(() => StateDictFile.Read(dir.File("resnet50.pth")));
-        Assert.Contains("convert it once with data-scripts/convert-torchvision-weights.py", pickle.Message);
+        var zip = Assert.Throws<KitException>(() => StateDictFile.Read(dir.File("resnet50.pth")));
+        Assert.Contains("this is a PyTorch .pth file (a zip archive), not TorchSharp's format: read it with PthFile.Read", zip.Message);
+        Assert.Contains("not a readable zip archive", Assert.Throws<KitException>(() => PthFile.Read(dir.File("resnet50.pth"))).Message);
+        // PyTorch before 1.6 wrote a bare pickle (magic number first): neither reader takes it.
+        using var tiny = TinyBackbone(16);
+        File.WriteAllBytes(dir.File("legacy.pth"), [0x80, 2, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, (byte)'.']);
+        Assert.Contains("in the format before PyTorch 1.6 (a bare pickle), which the kit does not read: re-save it with torch.save",
+            Assert.Throws<KitException>(() => PretrainedBackbone.Load(tiny, dir.File("legacy.pth"))).Message);
 
         var bytes = File.ReadAllBytes(Weights);
         File.WriteAllBytes(dir.File("cut.bin"), bytes[..(bytes.Length / 2)]);

@@ -74,7 +74,7 @@ public class FullScaleTrainingTests
         var voc = Presets.Get("gpu-voc");
         Assert.Equal(("voc-folder", 321, EvaluationSettings.Whole), (voc.Data.Kind, voc.Data.CropSize, voc.Data.Evaluation.Mode));
         Assert.Equal("splits/pascal/92/labeled.txt", voc.Data.LabeledSplit);
-        Assert.Equal(("resnet101", "weights/resnet101.bin"), (voc.Model.Kind, voc.Model.BackboneWeights));
+        Assert.Equal(("resnet101", "weights/resnet101-63fe2227.pth"), (voc.Model.Kind, voc.Model.BackboneWeights));
         Assert.Equal(("sgd", 1e-3, 0.1, 0.9), (voc.Optimizer.Name, voc.Optimizer.LearningRate, voc.Optimizer.BackboneLrMultiplier, voc.Optimizer.PolyPower));
         Assert.Equal((0.5, 2.0, true), (voc.Augment.ScaleMin, voc.Augment.ScaleMax, voc.Augment.FlipHorizontal));
 
