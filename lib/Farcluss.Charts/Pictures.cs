@@ -58,9 +58,8 @@ public static partial class LessonCharts
     /// <summary>
     /// A grid of pictures, <paramref name="columns"/> per row: canvases in grey, masks in class
     /// colours (255 blank) with a colour key naming every class beside the grid, maps in Viridis on
-    /// [0, 1] with one colour bar.
+    /// [0, 1] with one colour bar. <c>classNames</c> names the key's entries (default "class 0", "class 1", …).
     /// </summary>
-    /// <param name="classNames">Names for the colour key (default "class 0", "class 1", …).</param>
     public static GenericChart Pictures(string title, IReadOnlyList<Panel> panels, int columns, int numClasses = 11, int panelSize = 170,
         IReadOnlyList<string>? classNames = null)
     {

@@ -68,8 +68,10 @@ public static partial class LessonCharts
 
     static int TermOrder(string term) => Array.IndexOf(["teacher", "student", "supervised", "unsupervised", "contrast", "backward", "optimizer"], term) is var i && i >= 0 ? i : 99;
 
-    /// <summary>Lessons 03 and 05: one number per class, several rows side by side (a pixel's fuzzy targets for K = 1, 2, 3, C; class weights by β).</summary>
-    /// <paramref name="yTitle"/> says what the values are (lesson 03: target probability q_c; lesson 05: class weight r_c).
+    /// <summary>
+    /// Lessons 03 and 05: one number per class, several rows side by side (a pixel's fuzzy targets for K = 1, 2, 3, C; class
+    /// weights by β). <paramref name="yTitle"/> says what the values are (lesson 03: target probability q_c; lesson 05: class weight r_c).
+    /// </summary>
     public static GenericChart Distributions(string title, IReadOnlyList<(string Name, double[] Distribution)> rows, IReadOnlyList<string> classNames,
         string yTitle = "target probability q_c")
     {
