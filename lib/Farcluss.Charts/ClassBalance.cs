@@ -48,6 +48,8 @@ public static partial class LessonCharts
         var extra = Plot.Grid(1, 2, ["pixels of the class (% of valid pixels, log scale)", "canvases containing the class (%)"]);
         extra["yaxis"] = new Dictionary<string, object> { ["type"] = "log", ["title"] = new Dictionary<string, object> { ["text"] = "% of pixels" } };
         extra["yaxis2"] = new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = "% of canvases" } };
+        extra["xaxis"] = Plot.CategoryAxis(classNames, "class");
+        extra["xaxis2"] = Plot.CategoryAxis(classNames, "class");
         extra["barmode"] = "group";
         extra["height"] = 420;
         return Plot.Chart(traces, Plot.Layout("Class balance of M2NIST-LT", extra: extra));

@@ -40,6 +40,7 @@ public static class Lesson
     {
         NativeLibTorch.EnsureLoadable();
         FSharpCoreResolver.Install();
+        NotebookHost.QuietVersionWarnings();
         RepositoryRoot = FindRepositoryRoot(Directory.GetCurrentDirectory())
             ?? FindRepositoryRoot(AppContext.BaseDirectory)
             ?? throw new KitException("cannot find the kit's repository root (Farcluss.Kit.sln) above the working directory; " +
@@ -47,7 +48,7 @@ public static class Lesson
         // The library looks for data/mnist under FARCLUSS_HOME unless FARCLUSS_DATA says otherwise.
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("FARCLUSS_HOME")))
             Environment.SetEnvironmentVariable("FARCLUSS_HOME", RepositoryRoot);
-        TorchSharp.torch.set_num_threads(Config.Threads);
+        NotebookHost.FirstTorchCall(() => TorchSharp.torch.set_num_threads(Config.Threads));
         return $"preset {PresetName}, {TorchSharp.torch.get_num_threads()} torch threads, TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, " +
                $"repository {RepositoryRoot}, data {Farcluss.Data.MnistFiles.DefaultDirectory()}";
     }
@@ -81,6 +82,13 @@ public static class Lesson
         };
     }
 
+    /// <summary>
+    /// Shows a progress line for a run of <paramref name="totalSteps"/> steps and returns it; pass its
+    /// <see cref="ProgressLine.Report"/> to <see cref="Trainer.OnProgress"/>. The line updates in place in
+    /// Jupyter, VS Code and dotnet-repl (<see cref="NotebookDisplay"/>), and an executed notebook keeps its final state.
+    /// </summary>
+    public static ProgressLine ShowProgress(string label, long totalSteps, int everyMs = 500) => new(label, totalSteps, everyMs);
+
     /// <summary>The line a progress display shows before the first step (step 0).</summary>
     public static string Start(string label, long totalSteps) => Describe(label, new TrainingProgress(0, totalSteps, double.NaN, 0, "starting"));
 
@@ -95,3 +103,28 @@ public static class Lesson
                $"{p.MsPerStep:F0} ms/step, {secondsLeft:F0} s left ({p.Phase})";
     }
 }
+
+/// <summary>A notebook progress line: one output that every report replaces (<see cref="Lesson.ShowProgress"/>).</summary>
+public sealed class ProgressLine
+{
+    readonly NotebookDisplay _display;
+
+    internal ProgressLine(string label, long totalSteps, int everyMs)
+    {
+        Label = label;
+        _display = NotebookDisplay.Show(Lesson.Start(label, totalSteps));
+        Report = Lesson.Progress(label, _display.Update, everyMs);
+    }
+
+    public string Label { get; }
+
+    /// <summary>For <see cref="Trainer.OnProgress"/>: updates the line at most every few hundred milliseconds, always at a phase change and the last step.</summary>
+    public Action<TrainingProgress> Report { get; }
+
+    /// <summary>The text shown now.</summary>
+    public string Text => _display.Text;
+
+    /// <summary>Replaces the line with any text (e.g. "done: test mIoU 51.2%").</summary>
+    public void Update(string text) => _display.Update(text);
+}
+

@@ -57,9 +57,11 @@ public static partial class LessonCharts
 {
     /// <summary>
     /// A grid of pictures, <paramref name="columns"/> per row: canvases in grey, masks in class
-    /// colours (255 blank), maps in Viridis on [0, 1] with one colour bar.
+    /// colours (255 blank) with a colour key naming every class beside the grid, maps in Viridis on
+    /// [0, 1] with one colour bar. <c>classNames</c> names the key's entries (default "class 0", "class 1", …).
     /// </summary>
-    public static GenericChart Pictures(string title, IReadOnlyList<Panel> panels, int columns, int numClasses = 11, int panelSize = 170)
+    public static GenericChart Pictures(string title, IReadOnlyList<Panel> panels, int columns, int numClasses = 11, int panelSize = 170,
+        IReadOnlyList<string>? classNames = null)
     {
         int rows = (panels.Count + columns - 1) / columns;
         var traces = new List<Trace>();
@@ -76,10 +78,40 @@ public static partial class LessonCharts
             if (panel.Kind == PanelKind.Heat) scaleShown = true;
             traces.Add(trace.InSubplot(i + 1));
         }
+        bool key = panels.Any(p => p.Kind == PanelKind.Mask);
+        if (key) traces.AddRange(ClassKey(numClasses, classNames));
         var extra = Plot.Grid(rows, columns, panels.Select(p => p.Title).ToArray(), image: true);
-        extra["height"] = rows * panelSize + 90;
-        extra["width"] = columns * panelSize + 120;
-        extra["margin"] = new Dictionary<string, object> { ["l"] = 10, ["r"] = 10, ["t"] = 70, ["b"] = 10 };
+        // The key runs in one row under the pictures, clear of the heat maps' colour bar on the right.
+        extra["height"] = rows * panelSize + 90 + (key ? 50 : 0);
+        extra["width"] = Math.Max(columns * panelSize + 120, key ? 90 + 62 * numClasses : 0);
+        extra["margin"] = new Dictionary<string, object> { ["l"] = 10, ["r"] = 10, ["t"] = 70, ["b"] = key ? 60 : 10 };
+        extra["showlegend"] = key;
+        if (key)
+            extra["legend"] = new Dictionary<string, object>
+            {
+                ["title"] = new Dictionary<string, object> { ["text"] = "mask colours:" },
+                ["orientation"] = "h", ["x"] = 0, ["xanchor"] = "left", ["y"] = 0, ["yanchor"] = "top",
+                ["itemsizing"] = "constant", ["itemclick"] = false, ["itemdoubleclick"] = false,
+            };
         return Plot.Chart(traces, Plot.Layout(title, extra: extra));
+    }
+
+    /// <summary>
+    /// One legend entry per class in its mask colour: marker traces with no points (nothing is drawn on
+    /// the pictures), so the legend is the key. Blank mask pixels are ignored (255).
+    /// </summary>
+    static IEnumerable<Trace> ClassKey(int numClasses, IReadOnlyList<string>? classNames)
+    {
+        for (int c = 0; c < numClasses; c++)
+        {
+            var entry = new Trace2D("scatter");
+            entry.SetProperty("name", classNames is not null && c < classNames.Count ? classNames[c] : $"class {c}");
+            entry.SetProperty("mode", "markers");
+            entry.SetProperty("x", new double?[] { null });
+            entry.SetProperty("y", new double?[] { null });
+            entry.SetProperty("marker", new Dictionary<string, object> { ["color"] = Plot.ClassColor(c), ["symbol"] = "square", ["size"] = 12 });
+            entry.SetProperty("hoverinfo", "skip");
+            yield return entry;
+        }
     }
 }

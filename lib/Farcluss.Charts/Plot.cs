@@ -102,16 +102,45 @@ public static class Plot
         return trace;
     }
 
-    /// <summary>Layout with a title and axis titles; <paramref name="extra"/> adds or replaces plotly.js layout attributes.</summary>
+    /// <summary>
+    /// Layout with a title and axis titles; <paramref name="extra"/> adds plotly.js layout attributes. An axis
+    /// given both a title here and attributes in <paramref name="extra"/> (e.g. <see cref="CategoryAxis"/>) gets both.
+    /// </summary>
     public static Layout Layout(string title, string? xTitle = null, string? yTitle = null, IDictionary<string, object>? extra = null)
     {
-        var layout = new Layout();
-        layout.SetProperty("title", new Dictionary<string, object> { ["text"] = title });
-        if (xTitle is not null) layout.SetProperty("xaxis", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = xTitle } });
-        if (yTitle is not null) layout.SetProperty("yaxis", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = yTitle } });
+        var attributes = new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = title } };
+        if (xTitle is not null) attributes["xaxis"] = AxisTitle(xTitle);
+        if (yTitle is not null) attributes["yaxis"] = AxisTitle(yTitle);
         if (extra is not null)
-            foreach (var (key, value) in extra) layout.SetProperty(key, value);
+            foreach (var (key, value) in extra)
+                attributes[key] = attributes.TryGetValue(key, out var existing) && existing is Dictionary<string, object> mine && value is IDictionary<string, object> theirs
+                    ? new Dictionary<string, object>(mine.Concat(theirs).GroupBy(kv => kv.Key).Select(g => g.Last()))
+                    : value;
+        var layout = new Layout();
+        foreach (var (key, value) in attributes) layout.SetProperty(key, value);
         return layout;
+    }
+
+    /// <summary>Axis attributes holding only a title.</summary>
+    public static Dictionary<string, object> AxisTitle(string text) =>
+        new() { ["title"] = new Dictionary<string, object> { ["text"] = text } };
+
+    /// <summary>
+    /// Axis attributes of a categorical axis showing <paramref name="categories"/> in this order, every one of them.
+    /// Class axes need it: left to itself plotly.js sees mostly numbers in "background", "0", …, "9", makes the
+    /// axis linear, drops "background" and labels the ticks 0/2/4/6/8.
+    /// </summary>
+    public static Dictionary<string, object> CategoryAxis(IEnumerable<string> categories, string? title = null)
+    {
+        var axis = new Dictionary<string, object>
+        {
+            ["type"] = "category",
+            ["categoryorder"] = "array",
+            ["categoryarray"] = categories.ToArray(),
+            ["tickmode"] = "linear", // a tick (and its label) for every category, even when space is short
+        };
+        if (title is not null) axis["title"] = new Dictionary<string, object> { ["text"] = title };
+        return axis;
     }
 
     /// <summary>

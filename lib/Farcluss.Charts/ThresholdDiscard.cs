@@ -78,7 +78,9 @@ public static partial class LessonCharts
         var extra = Plot.Grid(1, 2, ["discarded, by true class (%)", "discarded, by region (%)"]);
         extra["barmode"] = "group";
         extra["height"] = 420;
-        extra["yaxis"] = new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = "% of the class's pixels below τ" } };
+        extra["yaxis"] = Plot.AxisTitle("% of the class's pixels below τ");
+        extra["xaxis"] = Plot.CategoryAxis(classNames, "true class");
+        extra["xaxis2"] = Plot.CategoryAxis(["edges", "interiors", "all pixels"]);
         return Plot.Chart(traces, Plot.Layout("What a confidence threshold throws away", extra: extra));
     }
 }

@@ -33,7 +33,8 @@ public static partial class LessonCharts
             traces.Add(r);
         }
         var extra = Plot.Grid(1, 2, ["smoothed pseudo-label frequency f_c (log)", "class weight r_c"]);
-        extra["yaxis"] = new Dictionary<string, object> { ["type"] = "log" };
+        extra["yaxis"] = new Dictionary<string, object> { ["type"] = "log", ["title"] = new Dictionary<string, object> { ["text"] = "f_c (share of pseudo-label mass)" } };
+        extra["yaxis2"] = Plot.AxisTitle("r_c (class weight; Σ_c f_c r_c = 1)");
         extra["xaxis"] = new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = "step" } };
         extra["xaxis2"] = new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = "step" } };
         extra["height"] = 430;
@@ -48,8 +49,12 @@ public static partial class LessonCharts
         var rows = Enumerable.Range(0, c).Select(i => Plot.Values(similarity.Skip(i * c).Take(c))).ToArray();
         var heat = Plot.Heatmap("μ_c·μ_k", rows, "RdBu", -1, 1, x: classNames, y: classNames);
         heat.SetProperty("reversescale", true); // red = similar
-        return Plot.Chart([heat], Plot.Layout(title, "class k", "class c",
-            new Dictionary<string, object> { ["height"] = 460, ["width"] = 540, ["yaxis"] = new Dictionary<string, object> { ["autorange"] = "reversed" } }));
+        var rowsAxis = Plot.CategoryAxis(classNames, "class c");
+        rowsAxis["autorange"] = "reversed";
+        return Plot.Chart([heat], Plot.Layout(title, extra: new Dictionary<string, object>
+        {
+            ["height"] = 460, ["width"] = 540, ["xaxis"] = Plot.CategoryAxis(classNames, "class k"), ["yaxis"] = rowsAxis,
+        }));
     }
 
     /// <summary>Lesson 08: milliseconds per step in each part, stacked, one bar per variant.</summary>
@@ -63,10 +68,15 @@ public static partial class LessonCharts
 
     static int TermOrder(string term) => Array.IndexOf(["teacher", "student", "supervised", "unsupervised", "contrast", "backward", "optimizer"], term) is var i && i >= 0 ? i : 99;
 
-    /// <summary>Lesson 03: class distributions side by side (e.g. a pixel's fuzzy targets for K = 1, 2, 3, C).</summary>
-    public static GenericChart Distributions(string title, IReadOnlyList<(string Name, double[] Distribution)> rows, IReadOnlyList<string> classNames)
+    /// <summary>
+    /// Lessons 03 and 05: one number per class, several rows side by side (a pixel's fuzzy targets for K = 1, 2, 3, C; class
+    /// weights by β). <paramref name="yTitle"/> says what the values are (lesson 03: target probability q_c; lesson 05: class weight r_c).
+    /// </summary>
+    public static GenericChart Distributions(string title, IReadOnlyList<(string Name, double[] Distribution)> rows, IReadOnlyList<string> classNames,
+        string yTitle = "target probability q_c")
     {
         var traces = rows.Select(r => (Trace)Plot.Bar(r.Name, classNames, r.Distribution)).ToList();
-        return Plot.Chart(traces, Plot.Layout(title, "class", "target probability", new Dictionary<string, object> { ["barmode"] = "group", ["height"] = 380 }));
+        return Plot.Chart(traces, Plot.Layout(title, yTitle: yTitle,
+            extra: new Dictionary<string, object> { ["barmode"] = "group", ["height"] = 380, ["xaxis"] = Plot.CategoryAxis(classNames, "class") }));
     }
 }

@@ -45,6 +45,7 @@ public static partial class LessonCharts
         accuracy.SetProperty("text", bins.Select(b => $"{b.Count:N0} px").ToArray());
         long total = Math.Max(1, bins.Sum(b => b.Count));
         var share = Plot.Line("share of pixels", labels, bins.Select(b => 100.0 * b.Count / total), dash: "dot");
-        return Plot.Chart([accuracy, share], Plot.Layout(title, "uncertainty weight w = (1 − H̃)^γ", "%"));
+        return Plot.Chart([accuracy, share], Plot.Layout(title, yTitle: "% (accuracy: of the bin's pixels; share: of all pixels)",
+            extra: new Dictionary<string, object> { ["xaxis"] = Plot.CategoryAxis(labels, "uncertainty weight w = (1 − H̃)^γ") }));
     }
 }

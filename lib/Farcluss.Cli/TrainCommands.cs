@@ -126,10 +126,18 @@ static class TrainCommands
             Description = "Comma-separated variants to train one after another.", DefaultValueFactory = _ => "supervised,hard,farcluss",
         };
         var seed = new Option<int>("--seed") { Description = "Seed of every run.", DefaultValueFactory = _ => 0 };
-        var command = new Command("compare", "Train several variants with one seed and print their comparison table (mIoU, rarest-three IoU, time per step).");
+        var runs = new Option<string?>("--runs")
+        {
+            Description = "Folder of the runs (default: runs/ in the repository, where the lessons look). Each variant's run goes to " +
+                          "RUNS/<preset>/<variant>-s<seed>/ (config.json, checkpoint.bin, metrics.jsonl), replacing an earlier one.",
+        };
+        var command = new Command("compare",
+            "The main job: train several variants with one seed, keep each run where the lessons find it (runs/<preset>/<variant>-s<seed>), " +
+            "and print their comparison table (mIoU, rarest-three IoU, time per step).");
         common.AddTo(command);
         command.Options.Add(variants);
         command.Options.Add(seed);
+        command.Options.Add(runs);
         command.SetAction(result =>
         {
             var clock = Stopwatch.StartNew();
@@ -137,11 +145,19 @@ static class TrainCommands
             var data = LoadData(config);
             var names = result.GetValue(variants)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             foreach (var n in names) Variants.Get(n); // fail before any training on a typo
-            var report = NewReport(config, data, result.GetValue(common.Preset)!);
+            var preset = result.GetValue(common.Preset)!;
+            var report = NewReport(config, data, preset);
+            var runsRoot = result.GetValue(runs) is string folder ? Path.GetFullPath(folder) : Path.Combine(CommonOptions.RepositoryRoot, WorkshopRuns.Folder);
             foreach (var name in names)
             {
-                var run = Ablation.RunOne(config, data, name, result.GetValue(seed), new ConsoleProgress(name).Report);
+                int runSeed = result.GetValue(seed);
+                var runDirectory = Path.Combine(runsRoot, preset, $"{name}-s{runSeed}");
+                // A fresh run replaces the folder's files; RunOne writes config.json, which the lessons check before they use a run.
+                Directory.CreateDirectory(runDirectory);
+                foreach (var file in new[] { "config.json", "checkpoint.bin", "metrics.jsonl" }) File.Delete(Path.Combine(runDirectory, file));
+                var run = Ablation.RunOne(config, data, name, runSeed, new ConsoleProgress(name).Report, runDirectory);
                 report.Runs.Add(run);
+                Console.Error.WriteLine($"{name}: run kept in {Path.GetRelativePath(Directory.GetCurrentDirectory(), runDirectory)}");
             }
             Console.WriteLine();
             Console.WriteLine(Ablation.ToMarkdown(report));

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Small checks on .ipynb files for the notebook scripts (standard library only).
 
-  notebook_outputs.py errors   EXECUTED.ipynb NAME   print one line per failed cell ("NAME, cell N (...): error"); exit 1 if any
+  notebook_outputs.py errors   EXECUTED.ipynb NAME   print one line per failed cell ("NAME, cell N (...): error") and per progress
+                                                    line short of its last step (its updates were lost); exit 1 if any
   notebook_outputs.py tidy     EXECUTED.ipynb        collapse runs of updates of one display into their last state (in place)
   notebook_outputs.py clean    NOTEBOOK.ipynb...     exit 1 naming every notebook that has outputs or execution counts
   notebook_outputs.py strip    NOTEBOOK.ipynb...     remove outputs and execution counts (in place), for committing
@@ -26,8 +27,25 @@ def text(value):
     return "".join(value) if isinstance(value, list) else (value or "")
 
 
+STEPS = re.compile(r"^(.+?): step (\d+)/(\d+) \[")
+
+
+def frozen_progress(cell):
+    """The text of a progress line (Lesson.ShowProgress: "LABEL: step N/T [...") left short of its last step in a
+    cell that finished without error: the updates did not reach the output (issue 13: they went to another display id)."""
+    if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+        return None
+    for output in cell.get("outputs", []):
+        plain = text(output.get("data", {}).get("text/plain"))
+        match = STEPS.match(plain)
+        if match and int(match.group(2)) < int(match.group(3)):
+            return plain.splitlines()[0]
+    return None
+
+
 def errors(path, name):
-    """Every cell with an error output, numbered as a reader counts them (code cells from 1; the notebook's cell index too)."""
+    """Every cell with an error output, numbered as a reader counts them (code cells from 1; the notebook's cell index too),
+    and every cell whose progress line stayed short of its final step."""
     nb = load(path)
     failures = []
     code_number = 0
@@ -41,6 +59,9 @@ def errors(path, name):
                 message = (output.get("evalue") or output.get("ename") or "error").strip().splitlines()[0]
                 failures.append(f"{name}, code cell {code_number} (cell {index + 1} of the notebook, starting `{first_line[:60]}`): {message[:300]}")
                 break
+        frozen = frozen_progress(cell)
+        if frozen:
+            failures.append(f"{name}, code cell {code_number} (cell {index + 1} of the notebook): progress line never reached its last step: {frozen[:200]}")
     for line in failures:
         print(line)
     return 1 if failures else 0

@@ -89,4 +89,22 @@ public class NotebookSupportTests
         Assert.Equal(3, shown.Count);
         Assert.Contains("(evaluate)", shown[^1]);
     }
+
+    [Fact]
+    public void ProgressLineOutsideANotebookEndsAtItsLastStep()
+    {
+        // No notebook kernel in a test: every state goes to the fallback, the last one at step 3/3.
+        var lines = new List<string>();
+        var previous = NotebookDisplay.Fallback;
+        NotebookDisplay.Fallback = lines.Add;
+        try
+        {
+            var progress = Lesson.ShowProgress("run", 3, everyMs: 60_000);
+            for (int step = 1; step <= 3; step++) progress.Report(new TrainingProgress(step, 3, 1, 10, "train"));
+            Assert.StartsWith("run: step 0/3", lines[0]);
+            Assert.StartsWith("run: step 3/3", lines[^1]);
+            Assert.Equal(lines[^1], progress.Text);
+        }
+        finally { NotebookDisplay.Fallback = previous; }
+    }
 }
