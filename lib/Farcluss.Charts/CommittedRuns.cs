@@ -87,6 +87,14 @@ public sealed record RunCurves(
 
 public static partial class LessonCharts
 {
+    /// <summary>Lesson 05: one bar per class (category axis, background included) for each run, values in [0, 1] shown in %.</summary>
+    public static GenericChart PerClassValues(string title, string yTitle, IReadOnlyList<(string Name, double[] Values)> runs, IReadOnlyList<string> classNames)
+    {
+        var traces = runs.Select(r => (Trace)Plot.Bar(r.Name, classNames, r.Values.Select(v => 100 * v))).ToList();
+        return Plot.Chart(traces, Plot.Layout(title, yTitle: yTitle,
+            extra: new Dictionary<string, object> { ["barmode"] = "group", ["height"] = 420, ["xaxis"] = Plot.CategoryAxis(classNames, "class") }));
+    }
+
     /// <summary>
     /// Lesson 07: two panels over training for several runs of one regime: the teacher's validation mIoU
     /// (left) and its foreground pseudo-label accuracy on the unlabeled canvases (right; supervised runs
