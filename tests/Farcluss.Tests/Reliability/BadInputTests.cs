@@ -30,7 +30,7 @@ public class BadInputTests
     [InlineData("""{ "augment": { "brightness": -0.5 } }""", "brightness, contrast and saturation must be ≥ 0")]
     [InlineData("""{ "optimizer": { "learning_rate": 0 } }""", "optimizer.learning_rate must be in (0, 10], got 0")]
     [InlineData("""{ "optimizer": { "name": "lamb" } }""", "optimizer.name must be adam or sgd, got 'lamb'")]
-    [InlineData("""{ "labeled_batch": 0 }""", "labeled_batch must be ≥ 1, got 0")]
+    [InlineData("""{ "labeled_batch": 0 }""", "labeled_batch must be in [1, 1024], got 0")]
     [InlineData("""{ "max_bad_steps": -1 }""", "max_bad_steps must be ≥ 0, got -1")]
     [InlineData("""{ "method": { "rebalance_beta": -1 } }""", "method.rebalance_beta must be ≥ 0, got -1")]
     [InlineData("""{ "method": { "contrast_temperature": 0 } }""", "method.contrast_temperature must be > 0, got 0")]
