@@ -16,3 +16,16 @@ public static class Torch
     /// <summary>Call at the top of a test class's constructor before any torch call.</summary>
     public static void Ready() { }
 }
+
+/// <summary>
+/// Makes TorchSharp's native library loadable before any test runs, whether or not its class calls
+/// <see cref="Torch.Ready"/>: with an empty NuGet cache the library is unpatched until then, and a test that
+/// touches torch first fails TorchSharp's type initializer for the whole run (154 tests failed so in a fresh
+/// clone with an empty NUGET_PACKAGES, the first being SettingsBoundsTests).
+/// </summary>
+static class LoadTorchBeforeAnyTest
+{
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void Initialize() => Torch.Ready();
+}
+
