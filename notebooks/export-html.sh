@@ -34,6 +34,9 @@ html = open(path, encoding="utf-8").read()
 # file:///usr/share/javascript copies of require.js and MathJax, which a reader's machine may not have).
 html = re.sub(r'<script[^>]*\ssrc="(?:https?|file):[^"]*"[^>]*>\s*</script>', "", html)
 html = re.sub(r'<link[^>]*\shref="(?:https?|file):[^"]*"[^>]*>', "", html)
+# The kernel's connection script (.NET Interactive's first output: it probes the kernel's local HTTP address and loads
+# require.js from a CDN) has no kernel to find in a static page: drop it, so an exported page makes no request at all.
+html = re.sub(r"<div>\s*<div id='dotnet-interactive-this-cell-[^']*'.*?</script>\s*</div>", "", html, flags=re.S)
 # MathJax's inline configuration is useless without MathJax.
 html = re.sub(r'<script type="text/x-mathjax-config">.*?</script>', "", html, flags=re.S)
 # Links between lessons lead to the exported pages.
@@ -42,6 +45,8 @@ open(path, "w", encoding="utf-8").write(html)
 left = re.findall(r'<(?:script|link|img)[^>]*(?:src|href)="((?:https?|file):[^"]*)"', html)
 if left:
     sys.exit(f"export-html: {path} still loads {left[:3]}")
+if "probeAddresses" in html:
+    sys.exit(f"export-html: {path} still holds the kernel's connection script")
 PY
   echo "exported notebooks/html/$name.html ($(du -h "$here/html/$name.html" | cut -f1))"
 done

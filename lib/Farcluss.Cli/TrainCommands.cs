@@ -51,33 +51,38 @@ static class TrainCommands
             var config = basis with { Method = Variants.Get(name, basis.Method), Seed = result.GetValue(seed) ?? basis.Seed };
             config.Validate(ConfigFile.ClassCountOf(config.Data) ?? Labels.Ignore); // the variant's method settings, before anything is written
             var runDirectory = result.GetValue(output) ?? Path.Combine("runs", $"{name}-s{config.Seed}");
-            var checkpoint = Path.Combine(runDirectory, "checkpoint.bin");
-            bool resuming = result.GetValue(resume), replacing = result.GetValue(overwrite);
-            if (resuming && replacing) throw new KitException("--resume continues the run in --out, --overwrite replaces it: give one of them");
-            // Checked before anything is written, so that a refused command leaves the folder as it was.
-            if (resuming) Checkpoint.RequireSameSettings(checkpoint, config);
-            else if (!replacing) RunFolder.RequireEmpty(runDirectory);
-            using var folder = RunFolder.Acquire(runDirectory);
-            // Once more under the lock: another command may have changed the folder in between.
-            if (resuming) Checkpoint.RequireSameSettings(checkpoint, config);
-            else if (replacing) folder.Replace();
-            else RunFolder.RequireEmpty(runDirectory);
-
-            var data = LoadData(config);
-            using var trainer = new Trainer(config, data) { OnProgress = new ConsoleProgress(name).Report };
-            if (resuming)
-            {
-                Checkpoint.Restore(trainer, checkpoint);
-                Console.Error.WriteLine($"resumed {checkpoint} at step {trainer.Step}");
-            }
-            AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.json"), ConfigFile.ToJson(config));
-            var run = trainer.Run(runDirectory);
-            Tables.PrintEval(run.TeacherTest, data.ClassNames);
-            Tables.PrintEval(run.StudentTest, data.ClassNames);
-            Console.WriteLine($"{run.MsPerStep:F0} ms/step, {run.WallSeconds:F0} s in all; metrics in {Path.Combine(runDirectory, "metrics.jsonl")}");
-            return 0;
+            return TrainInto(runDirectory, config, name, result.GetValue(resume), result.GetValue(overwrite));
         });
         return command;
+    }
+
+    /// <summary>train's work: the run folder checked and locked, then one run trained (or resumed) into it.</summary>
+    static int TrainInto(string runDirectory, TrainingConfig config, string name, bool resuming, bool replacing)
+    {
+        var checkpoint = Path.Combine(runDirectory, "checkpoint.bin");
+        if (resuming && replacing) throw new KitException("--resume continues the run in --out, --overwrite replaces it: give one of them");
+        // Checked before anything is written, so that a refused command leaves the folder as it was.
+        if (resuming) Checkpoint.RequireSameSettings(checkpoint, config);
+        else if (!replacing) RunFolder.RequireEmpty(runDirectory);
+        using var folder = RunFolder.Acquire(runDirectory);
+        // Once more under the lock: another command may have changed the folder in between.
+        if (resuming) Checkpoint.RequireSameSettings(checkpoint, config);
+        else if (replacing) folder.Replace();
+        else RunFolder.RequireEmpty(runDirectory);
+
+        var data = LoadData(config);
+        using var trainer = new Trainer(config, data) { OnProgress = new ConsoleProgress(name).Report };
+        if (resuming)
+        {
+            Checkpoint.Restore(trainer, checkpoint);
+            Console.Error.WriteLine($"resumed {checkpoint} at step {trainer.Step}");
+        }
+        AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.json"), ConfigFile.ToJson(config));
+        var run = trainer.Run(runDirectory);
+        Tables.PrintEval(run.TeacherTest, data.ClassNames);
+        Tables.PrintEval(run.StudentTest, data.ClassNames);
+        Console.WriteLine($"{run.MsPerStep:F0} ms/step, {run.WallSeconds:F0} s in all; metrics in {Path.Combine(runDirectory, "metrics.jsonl")}");
+        return 0;
     }
 
     public static Command Eval()
@@ -142,19 +147,21 @@ static class TrainCommands
         {
             var clock = Stopwatch.StartNew();
             var config = common.Build(result);
-            var data = LoadData(config);
             var names = result.GetValue(variants)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             foreach (var n in names) Variants.Get(n); // fail before any training on a typo
             var preset = result.GetValue(common.Preset)!;
-            var report = NewReport(config, data, preset);
             var runsRoot = result.GetValue(runs) is string folder ? Path.GetFullPath(folder) : Path.Combine(CommonOptions.RepositoryRoot, WorkshopRuns.Folder);
+            AtomicFile.EnsureWritable(Path.Combine(runsRoot, preset)); // in a second, not after the first run's minutes
+            var data = LoadData(config);
+            var report = NewReport(config, data, preset);
             foreach (var name in names)
             {
                 int runSeed = result.GetValue(seed);
                 var runDirectory = Path.Combine(runsRoot, preset, $"{name}-s{runSeed}");
-                // A fresh run replaces the folder's files; RunOne writes config.json, which the lessons check before they use a run.
-                Directory.CreateDirectory(runDirectory);
-                foreach (var file in new[] { "config.json", "checkpoint.bin", "metrics.jsonl" }) File.Delete(Path.Combine(runDirectory, file));
+                // A fresh run replaces the folder's run files, under the folder's lock; RunOne writes config.json, which the
+                // lessons check before they use a run.
+                using var held = RunFolder.Acquire(runDirectory);
+                held.Replace();
                 var run = Ablation.RunOne(config, data, name, runSeed, new ConsoleProgress(name).Report, runDirectory);
                 report.Runs.Add(run);
                 Console.Error.WriteLine($"{name}: run kept in {Path.GetRelativePath(Directory.GetCurrentDirectory(), runDirectory)}");
@@ -218,40 +225,46 @@ static class TrainCommands
             var names = (result.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                          ?? Variants.AblationNames.ToArray());
             foreach (var n in names) (config with { Method = Variants.Get(n, config.Method) }).Validate(ConfigFile.ClassCountOf(config.Data) ?? Labels.Ignore);
-            var stem = result.GetValue(output)!;
-            var jsonPath = stem + ".json";
-            var preset = result.GetValue(common.Preset)!;
-            // Everything that can refuse is checked before the data is loaded and before any training.
-            AblationReport? previous = null;
-            if (File.Exists(jsonPath) && !result.GetValue(replace))
-            {
-                previous = Ablation.FromJson(File.ReadAllText(jsonPath), jsonPath);
-                var differences = Ablation.MergeDifferences(previous, new AblationReport
-                    { Command = "", Preset = preset, ClassNames = [], RarestClasses = [], Split = reportSplit, Config = config });
-                if (differences.Count > 0)
-                    throw new KitException($"these runs would join results made with other settings ({string.Join("; ", differences)}); " +
-                                           "write them elsewhere with --out, or start this file afresh with --replace", jsonPath);
-            }
-            AtomicFile.EnsureWritable(Path.GetDirectoryName(Path.GetFullPath(stem))!);
-            var data = LoadData(config);
-            var report = NewReport(config, data, preset) with { Split = reportSplit, Config = config };
-            if (previous is not null) report.Runs.AddRange(previous.Runs);
-            foreach (var name in names)
-                foreach (var s in seedList)
-                {
-                    var runDirectory = runsDirectory is null ? null : Path.Combine(runsDirectory, $"{name}-s{s}");
-                    // The run replaces its row, so it replaces its folder too; the lock keeps a second ablate out meanwhile.
-                    using var folder = runDirectory is null ? null : RunFolder.Acquire(runDirectory);
-                    folder?.Replace();
-                    var run = Ablation.RunOne(config, data, name, s, new ConsoleProgress($"{name} seed {s}").Report, runDirectory);
-                    report.Runs.RemoveAll(r => r.Variant == name && r.Seed == s);
-                    report.Runs.Add(run);
-                    Save(report, stem); // after every run, so a stopped ablation keeps what finished
-                }
-            Console.WriteLine(Ablation.ToMarkdown(report));
-            return 0;
+            return AblateInto(result.GetValue(output)!, config, result.GetValue(common.Preset)!, names, seedList, reportSplit,
+                              result.GetValue(replace), result.GetValue(runs));
         });
         return command;
+    }
+
+    /// <summary>ablate's work: every refusal checked before the data loads, then each (variant, seed) trained and saved.</summary>
+    static int AblateInto(string stem, TrainingConfig config, string preset, string[] names, int[] seedList, string reportSplit,
+                          bool replace, string? runsDirectory)
+    {
+        var jsonPath = stem + ".json";
+        // Everything that can refuse is checked before the data is loaded and before any training.
+        AblationReport? previous = null;
+        if (File.Exists(jsonPath) && !replace)
+        {
+            previous = Ablation.FromJson(File.ReadAllText(jsonPath), jsonPath);
+            var differences = Ablation.MergeDifferences(previous, new AblationReport
+                { Command = "", Preset = preset, ClassNames = [], RarestClasses = [], Split = reportSplit, Config = config });
+            if (differences.Count > 0)
+                throw new KitException($"these runs would join results made with other settings ({string.Join("; ", differences)}); " +
+                                       "write them elsewhere with --out, or start this file afresh with --replace", jsonPath);
+        }
+        AtomicFile.EnsureWritable(Path.GetDirectoryName(Path.GetFullPath(stem))!);
+        var data = LoadData(config);
+        var report = NewReport(config, data, preset) with { Split = reportSplit, Config = config };
+        if (previous is not null) report.Runs.AddRange(previous.Runs);
+        foreach (var name in names)
+            foreach (var s in seedList)
+            {
+                var runDirectory = runsDirectory is null ? null : Path.Combine(runsDirectory, $"{name}-s{s}");
+                // The run replaces its row, so it replaces its folder too; the lock keeps a second ablate out meanwhile.
+                using var folder = runDirectory is null ? null : RunFolder.Acquire(runDirectory);
+                folder?.Replace();
+                var run = Ablation.RunOne(config, data, name, s, new ConsoleProgress($"{name} seed {s}").Report, runDirectory);
+                report.Runs.RemoveAll(r => r.Variant == name && r.Seed == s);
+                report.Runs.Add(run);
+                Save(report, stem); // after every run, so a stopped ablation keeps what finished
+            }
+        Console.WriteLine(Ablation.ToMarkdown(report));
+        return 0;
     }
 
     static AblationReport NewReport(TrainingConfig config, TrainingData data, string preset) => new()

@@ -1,9 +1,13 @@
 // A real-browser test of the exported lessons: Debian's headless Chromium (no downloaded browser),
 // driven by playwright-core, opens each notebooks/html/*.html page with every network request refused
 // (the pages must work offline) and checks that each Plotly chart was drawn: an SVG plot exists and
-// holds traces, not merely that the page loaded. Optionally saves a screenshot of each page's first chart.
+// holds traces, not merely that the page loaded, and that the page makes no network request at all. A chart with a
+// class axis (some trace's x or y values hold the class names "0" … "9") must make it a category axis that draws
+// "background" among its tick labels: issue 13 found plotly reading the names as numbers and dropping background. 
+// Optionally saves screenshots: each page's first chart, or with --all-charts every chart (PAGE-chart-K.png; the
+// page's line lists which have a class axis).
 //
-//   node check-export.mjs [--screenshots DIR] [PAGE.html ...]     (default: every page in notebooks/html)
+//   node check-export.mjs [--screenshots DIR [--all-charts]] [PAGE.html ...]     (default: every page in notebooks/html)
 //
 // Prints one line per page and ends with "N passed, N failed"; exits 1 on any failure.
 import { chromium } from "playwright-core";
@@ -14,10 +18,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const htmlDir = resolve(here, "../../notebooks/html");
 const args = process.argv.slice(2);
-let screenshots = null;
+let screenshots = null, allCharts = false;
 const pages = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--screenshots") screenshots = resolve(args[++i]);
+  else if (args[i] === "--all-charts") allCharts = true;
   else pages.push(resolve(args[i]));
 }
 if (pages.length === 0 && existsSync(htmlDir))
@@ -56,16 +61,37 @@ try {
       svg: div.querySelectorAll("svg.main-svg").length,
       traces: (div._fullData ?? []).length,
       drawnTraces: div.querySelectorAll("g.trace, g.hm, g.imagelayer image, .heatmaplayer image").length,
+      // Each axis that carries the class names in some trace's data (every digit "0" … "9" among a trace's x or y
+      // values): its type, and the tick labels actually drawn.
+      classAxes: [...new Set((div.data ?? []).flatMap((t) => ["x", "y"]
+        .filter((d) => Array.isArray(t[d]) && ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"].every((n) => t[d].map(String).includes(n)))
+        .map((d) => (t[`${d}axis`] ?? d).replace(/^([xy])(\d*)$/, "$1axis$2"))))]
+        .map((key) => ({
+          key,
+          type: div._fullLayout?.[key]?.type,
+          ticks: [...div.querySelectorAll(`g.${key.replace("axis", "")}tick text`)].map((t) => t.textContent),
+        })),
     })));
     if (expected === 0) problems.push("the page has no chart at all");
     if (charts.length < expected) problems.push(`${charts.length} of ${expected} charts drawn`);
     charts.forEach((c, i) => {
       if (c.svg === 0) problems.push(`chart ${i + 1}: no SVG plot`);
       if (c.traces === 0 || c.drawnTraces === 0) problems.push(`chart ${i + 1}: no traces drawn (${c.traces} in data, ${c.drawnTraces} in the SVG)`);
+      for (const a of c.classAxes)
+        if (a.type !== "category" || !a.ticks.includes("background"))
+          problems.push(`chart ${i + 1}: its class axis (${a.key}, type ${a.type}) draws no "background" tick (ticks: ${a.ticks.join(" ")})`);
     });
+    const classCharts = charts.map((c, i) => i).filter((i) => charts[i].classAxes.length > 0);
+    if (blocked.length) problems.push(`the page made ${blocked.length} network request(s), all refused: ${blocked.slice(0, 2).join(" ")}`);
     const plotlyErrors = pageErrors.filter((e) => /plotly/i.test(e) || /Plotly is not defined/.test(e));
     if (plotlyErrors.length) problems.push(`page errors: ${plotlyErrors.slice(0, 3).join(" | ")}`);
-    if (screenshots && charts.length > 0) {
+    if (screenshots && allCharts) {
+      for (let i = 0; i < charts.length; i++) {
+        const chart = tab.locator(".js-plotly-plot").nth(i);
+        await chart.scrollIntoViewIfNeeded();
+        await chart.screenshot({ path: join(screenshots, name.replace(/\.html$/, `-chart-${i + 1}.png`)) });
+      }
+    } else if (screenshots && charts.length > 0) {
       const first = tab.locator(".js-plotly-plot").first();
       await first.scrollIntoViewIfNeeded();
       await first.screenshot({ path: join(screenshots, name.replace(/\.html$/, ".png")) });
@@ -73,7 +99,8 @@ try {
     await context.close();
     if (problems.length === 0) {
       passed++;
-      console.log(`ok   ${name}: ${charts.length} charts drawn as SVG with traces (${blocked.length} network requests refused)`);
+      console.log(`ok   ${name}: ${charts.length} charts drawn as SVG with traces, ${classCharts.length} with a class axis that shows ` +
+                  `background${classCharts.length ? ` (${classCharts.map((i) => i + 1).join(", ")})` : ""}, no network request`);
     } else {
       failed++;
       console.log(`FAIL ${name}: ${problems.join("; ")}`);

@@ -73,100 +73,40 @@ public static class StateDictPickle
         return tensors;
     }
 
-    static object? Run(byte[] pickle, string path)
+    static object? Run(byte[] pickle, string path) => new Reader(pickle, path).Run();
+
+    /// <summary>The reader's state: the pickle, where it is, its stack and memo, and the storages seen so far.</summary>
+    sealed class Reader(byte[] pickle, string path)
     {
-        var stack = new List<object?>();
-        var memo = new Dictionary<long, object?>();
-        var storages = new Dictionary<string, PthStorage>(StringComparer.Ordinal);
-        int position = 0, opcodeAt = 0;
+        readonly List<object?> stack = [];
+        readonly Dictionary<long, object?> memo = [];
+        readonly Dictionary<string, PthStorage> storages = new(StringComparer.Ordinal);
+        int position, opcodeAt;
 
-        KitException Refuse(string why) => new($"data.pkl at byte {opcodeAt}: {why}; refused before any tensor was made", path);
-        ReadOnlySpan<byte> Take(long count)
+        public object? Run()
         {
-            if (count < 0 || count > pickle.Length - position) throw Refuse("the pickle ends in the middle of an opcode (damaged file)");
-            var span = pickle.AsSpan(position, (int)count);
-            position += (int)count;
-            return span;
-        }
-        string Line()
-        {
-            int end = Array.IndexOf(pickle, (byte)'\n', position);
-            if (end < 0) throw Refuse("the pickle ends in the middle of an opcode (damaged file)");
-            return Encoding.UTF8.GetString(Take(end - position + 1)[..^1]);
-        }
-        void Push(object? value)
-        {
-            if (stack.Count >= MaxStack) throw Refuse("too many values on the pickle's stack");
-            stack.Add(value);
-        }
-        object? Pop()
-        {
-            if (stack.Count == 0 || stack[^1] == Mark) throw Refuse("an opcode takes a value the pickle never gave (damaged file)");
-            var value = stack[^1];
-            stack.RemoveAt(stack.Count - 1);
-            return value;
-        }
-        object?[] PopToMark()
-        {
-            int mark = stack.LastIndexOf(Mark);
-            if (mark < 0) throw Refuse("an opcode needs a MARK the pickle never set (damaged file)");
-            var items = stack.GetRange(mark + 1, stack.Count - mark - 1).ToArray();
-            stack.RemoveRange(mark, stack.Count - mark);
-            return items;
-        }
-        // The one place a name from the file is looked at: compared, as a string, with the list.
-        Global NameGlobal(string module, string name)
-        {
-            string full = $"{module}.{name}";
-            if (full == OrderedDict.Name) return OrderedDict;
-            if (full == RebuildTensor.Name) return RebuildTensor;
-            if (StorageTypes.ContainsKey(full)) return new Global(full);
-            bool wholeModule = full.StartsWith("torch.nn.", StringComparison.Ordinal) || full == "torch._utils._rebuild_parameter";
-            throw Refuse($"the pickle names {full}, and a state dict of tensors names only {Allowed}" +
-                         (wholeModule ? " (a whole model saved with torch.save(model)? save model.state_dict() instead)" : ""));
-        }
-        void Remember(long index)
-        {
-            if (stack.Count == 0 || stack[^1] == Mark) throw Refuse("memo store with nothing to store (damaged file)");
-            if (memo.Count >= MaxMemo) throw Refuse("too many memo entries");
-            memo[index] = stack[^1];
-        }
-        void Recall(long index) => Push(memo.TryGetValue(index, out var value) ? value : throw Refuse($"memo entry {index} was never stored (damaged file)"));
-        Dict TopDict(string opcode) => stack.Count > 0 && stack[^1] is Dict d ? d : throw Refuse($"{opcode} on something that is not a dict");
-        List<object?> TopList(string opcode) => stack.Count > 0 && stack[^1] is List<object?> l ? l : throw Refuse($"{opcode} on something that is not a list");
-        void SetItems(Dict dict, object?[] pairs)
-        {
-            for (int i = 0; i + 1 < pairs.Length; i += 2) dict.Items.Add(new(pairs[i], pairs[i + 1]));
+            while (true)
+            {
+                opcodeAt = position;
+                byte opcode = Take(1)[0];
+                if (opcode == (byte)'.') return stack.Count == 1 ? stack[0] : throw Refuse("the pickle stops with a stack that is not one value"); // STOP
+                if (!PushValue(opcode)) Operate(opcode);
+            }
         }
 
-        while (true)
+        /// <summary>The opcodes that push one literal value: numbers, strings, booleans, None, empty containers, tuples.</summary>
+        bool PushValue(byte opcode)
         {
-            opcodeAt = position;
-            byte opcode = Take(1)[0];
             switch (opcode)
             {
-                case 0x80: if (Take(1)[0] is < 2 or > 5) throw Refuse("not pickle protocol 2–5"); break;    // PROTO
-                case 0x95: Take(8); break;                                                                     // FRAME
-                case (byte)'.': return stack.Count == 1 ? stack[0] : throw Refuse("the pickle stops with a stack that is not one value");
-                case (byte)'c': Push(NameGlobal(Line(), Line())); break;                                       // GLOBAL
-                case 0x93:                                                                                     // STACK_GLOBAL
-                {
-                    var name = Pop() as string ?? throw Refuse("STACK_GLOBAL without a name");
-                    var module = Pop() as string ?? throw Refuse("STACK_GLOBAL without a module");
-                    Push(NameGlobal(module, name));
-                    break;
-                }
                 case (byte)'}': Push(new Dict()); break;                                                       // EMPTY_DICT
                 case (byte)']': Push(new List<object?>()); break;                                              // EMPTY_LIST
-                case (byte)'a': { var item = Pop(); TopList("APPEND").Add(item); break; }                        // APPEND
-                case (byte)'e': { var items = PopToMark(); TopList("APPENDS").AddRange(items); break; }          // APPENDS
-                case (byte)'G': Push(BinaryPrimitives.ReadDoubleBigEndian(Take(8))); break;                    // BINFLOAT
                 case (byte)')': Push(Array.Empty<object?>()); break;                                           // EMPTY_TUPLE
-                case (byte)'(': Push(Mark); break;                                                             // MARK
                 case (byte)'t': Push(PopToMark()); break;                                                      // TUPLE
                 case 0x85: Push(new[] { Pop() }); break;                                                       // TUPLE1
                 case 0x86: { var b = Pop(); var a = Pop(); Push(new[] { a, b }); break; }                      // TUPLE2
                 case 0x87: { var c = Pop(); var b = Pop(); var a = Pop(); Push(new[] { a, b, c }); break; }    // TUPLE3
+                case (byte)'G': Push(BinaryPrimitives.ReadDoubleBigEndian(Take(8))); break;                    // BINFLOAT
                 case (byte)'X': Push(Encoding.UTF8.GetString(Take(BinaryPrimitives.ReadUInt32LittleEndian(Take(4))))); break; // BINUNICODE
                 case 0x8c: Push(Encoding.UTF8.GetString(Take(Take(1)[0]))); break;                             // SHORT_BINUNICODE
                 case (byte)'K': Push((long)Take(1)[0]); break;                                                 // BININT1
@@ -182,25 +122,37 @@ public static class StateDictPickle
                 case 0x88: Push(true); break;                                                                  // NEWTRUE
                 case 0x89: Push(false); break;                                                                 // NEWFALSE
                 case (byte)'N': Push(null); break;                                                             // NONE
+                default: return false;
+            }
+            return true;
+        }
+
+        /// <summary>Every other opcode a state dict uses: framing, globals, the memo, calls and filling containers.</summary>
+        void Operate(byte opcode)
+        {
+            switch (opcode)
+            {
+                case 0x80: if (Take(1)[0] is < 2 or > 5) throw Refuse("not pickle protocol 2–5"); break;    // PROTO
+                case 0x95: Take(8); break;                                                                     // FRAME
+                case (byte)'c': Push(NameGlobal(Line(), Line())); break;                                       // GLOBAL
+                case 0x93:                                                                                     // STACK_GLOBAL
+                {
+                    var name = Pop() as string ?? throw Refuse("STACK_GLOBAL without a name");
+                    var module = Pop() as string ?? throw Refuse("STACK_GLOBAL without a module");
+                    Push(NameGlobal(module, name));
+                    break;
+                }
+                case (byte)'(': Push(Mark); break;                                                             // MARK
+                case (byte)'a': { var item = Pop(); TopList("APPEND").Add(item); break; }                        // APPEND
+                case (byte)'e': { var items = PopToMark(); TopList("APPENDS").AddRange(items); break; }          // APPENDS
                 case (byte)'q': Remember(Take(1)[0]); break;                                                   // BINPUT
                 case (byte)'r': Remember(BinaryPrimitives.ReadUInt32LittleEndian(Take(4))); break;             // LONG_BINPUT
                 case 0x94: Remember(memo.Count); break;                                                        // MEMOIZE
                 case (byte)'h': Recall(Take(1)[0]); break;                                                     // BINGET
                 case (byte)'j': Recall(BinaryPrimitives.ReadUInt32LittleEndian(Take(4))); break;               // LONG_BINGET
                 case (byte)'Q': Push(Storage(Pop(), storages, Refuse)); break;                                 // BINPERSID
-                case (byte)'R':                                                                                // REDUCE
-                {
-                    var arguments = Pop();
-                    Push(Call(Pop(), arguments, Refuse));
-                    break;
-                }
-                case (byte)'s':                                                                                // SETITEM
-                {
-                    var value = Pop();
-                    var key = Pop();
-                    SetItems(TopDict("SETITEM"), [key, value]);
-                    break;
-                }
+                case (byte)'R': { var arguments = Pop(); Push(Call(Pop(), arguments, Refuse)); break; }       // REDUCE
+                case (byte)'s': { var value = Pop(); var key = Pop(); SetItems(TopDict("SETITEM"), [key, value]); break; } // SETITEM
                 case (byte)'u':                                                                                // SETITEMS
                 {
                     var pairs = PopToMark();
@@ -215,6 +167,76 @@ public static class StateDictPickle
                 default:
                     throw Refuse($"opcode 0x{opcode:x2} ('{(opcode is >= 0x20 and < 0x7f ? (char)opcode : '?')}'), which state dicts do not use");
             }
+        }
+
+        KitException Refuse(string why) => new($"data.pkl at byte {opcodeAt}: {why}; refused before any tensor was made", path);
+
+        ReadOnlySpan<byte> Take(long count)
+        {
+            if (count < 0 || count > pickle.Length - position) throw Refuse("the pickle ends in the middle of an opcode (damaged file)");
+            var span = pickle.AsSpan(position, (int)count);
+            position += (int)count;
+            return span;
+        }
+
+        string Line()
+        {
+            int end = Array.IndexOf(pickle, (byte)'\n', position);
+            if (end < 0) throw Refuse("the pickle ends in the middle of an opcode (damaged file)");
+            return Encoding.UTF8.GetString(Take(end - position + 1)[..^1]);
+        }
+
+        void Push(object? value)
+        {
+            if (stack.Count >= MaxStack) throw Refuse("too many values on the pickle's stack");
+            stack.Add(value);
+        }
+
+        object? Pop()
+        {
+            if (stack.Count == 0 || stack[^1] == Mark) throw Refuse("an opcode takes a value the pickle never gave (damaged file)");
+            var value = stack[^1];
+            stack.RemoveAt(stack.Count - 1);
+            return value;
+        }
+
+        object?[] PopToMark()
+        {
+            int mark = stack.LastIndexOf(Mark);
+            if (mark < 0) throw Refuse("an opcode needs a MARK the pickle never set (damaged file)");
+            var items = stack.GetRange(mark + 1, stack.Count - mark - 1).ToArray();
+            stack.RemoveRange(mark, stack.Count - mark);
+            return items;
+        }
+
+        // The one place a name from the file is looked at: compared, as a string, with the list.
+        Global NameGlobal(string module, string name)
+        {
+            string full = $"{module}.{name}";
+            if (full == OrderedDict.Name) return OrderedDict;
+            if (full == RebuildTensor.Name) return RebuildTensor;
+            if (StorageTypes.ContainsKey(full)) return new Global(full);
+            bool wholeModule = full.StartsWith("torch.nn.", StringComparison.Ordinal) || full == "torch._utils._rebuild_parameter";
+            throw Refuse($"the pickle names {full}, and a state dict of tensors names only {Allowed}" +
+                         (wholeModule ? " (a whole model saved with torch.save(model)? save model.state_dict() instead)" : ""));
+        }
+
+        void Remember(long index)
+        {
+            if (stack.Count == 0 || stack[^1] == Mark) throw Refuse("memo store with nothing to store (damaged file)");
+            if (memo.Count >= MaxMemo) throw Refuse("too many memo entries");
+            memo[index] = stack[^1];
+        }
+
+        void Recall(long index) => Push(memo.TryGetValue(index, out var value) ? value : throw Refuse($"memo entry {index} was never stored (damaged file)"));
+
+        Dict TopDict(string opcode) => stack.Count > 0 && stack[^1] is Dict d ? d : throw Refuse($"{opcode} on something that is not a dict");
+
+        List<object?> TopList(string opcode) => stack.Count > 0 && stack[^1] is List<object?> l ? l : throw Refuse($"{opcode} on something that is not a list");
+
+        static void SetItems(Dict dict, object?[] pairs)
+        {
+            for (int i = 0; i + 1 < pairs.Length; i += 2) dict.Items.Add(new(pairs[i], pairs[i + 1]));
         }
     }
 

@@ -22,7 +22,7 @@ public sealed class RunFolder : IDisposable
     /// <summary>The entries of <paramref name="path"/> other than the lock file (none when it does not exist).</summary>
     public static string[] Contents(string path) =>
         Directory.Exists(path)
-            ? Directory.EnumerateFileSystemEntries(path).Select(System.IO.Path.GetFileName).Where(n => n != LockName).Order().ToArray()!
+            ? Directory.EnumerateFileSystemEntries(path).Select(e => System.IO.Path.GetFileName(e)).Where(n => n != LockName).Order().ToArray()
             : [];
 
     /// <summary>Refuses a folder that already holds something, naming what and the two ways on.</summary>
