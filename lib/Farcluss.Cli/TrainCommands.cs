@@ -195,6 +195,11 @@ static class TrainCommands
             Description = "Split the Markdown table reports: test (results) or validation (when searching settings: tune on validation only).",
             DefaultValueFactory = _ => "test",
         };
+        var tableOnly = new Option<bool>("--table-only")
+        {
+            Description = "Train nothing: rewrite STEM.md from STEM.json as it is (after a stopped ablate left the table stale, or to " +
+                          "refresh a table made by an older version).",
+        };
         var runs = new Option<string?>("--runs")
         {
             Description = "Keep each run's folder (metrics.jsonl with the validation curve, config.json, checkpoint.bin) in DIR/<variant>-s<seed>; " +
@@ -213,8 +218,10 @@ static class TrainCommands
         command.Options.Add(replace);
         command.Options.Add(split);
         command.Options.Add(runs);
+        command.Options.Add(tableOnly);
         command.SetAction(result =>
         {
+            if (result.GetValue(tableOnly)) return RewriteTable(result.GetValue(output)!);
             var config = common.Build(result);
             var runsDirectory = result.GetValue(runs);
             var reportSplit = result.GetValue(split)!;
@@ -264,6 +271,18 @@ static class TrainCommands
                 Save(report, stem); // after every run, so a stopped ablation keeps what finished
             }
         Console.WriteLine(Ablation.ToMarkdown(report));
+        return 0;
+    }
+
+    /// <summary>ablate --table-only: STEM.md made again from STEM.json's bytes, which are not touched.</summary>
+    static int RewriteTable(string stem)
+    {
+        var jsonPath = stem + ".json";
+        if (!File.Exists(jsonPath)) throw new KitException("no results file to make a table from", jsonPath);
+        var json = File.ReadAllText(jsonPath);
+        var report = Ablation.FromJson(json, jsonPath);
+        AtomicFile.WriteAllText(stem + ".md", Ablation.ToMarkdown(report, json, Path.GetFileName(jsonPath)));
+        Console.Error.WriteLine($"rewrote {stem}.md from {jsonPath} ({report.Runs.Count} runs); trained nothing");
         return 0;
     }
 

@@ -155,6 +155,17 @@ public class RunSafetyTests
         // The table names the SHA-256 of the JSON it shows, so a table left stale by a kill between the two writes says so.
         var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(dir.File("res/abl.json"))));
         Assert.Contains($"Made from `abl.json`, SHA-256 `{sha}`.", File.ReadAllText(dir.File("res/abl.md")));
+
+        // A table left stale (a kill between the two writes, here a hand edit) is made again from the JSON by
+        // --table-only, which trains nothing and leaves the JSON's bytes as they were.
+        var table = File.ReadAllText(dir.File("res/abl.md"));
+        var jsonBytes = File.ReadAllBytes(dir.File("res/abl.json"));
+        File.WriteAllText(dir.File("res/abl.md"), "stale");
+        var rewrite = CliProcess.Run(dir.Path, 120, "ablate", "--out", "res/abl", "--table-only");
+        AssertOk(rewrite);
+        Assert.DoesNotContain("data: ", rewrite.Stderr);
+        Assert.Equal(table, File.ReadAllText(dir.File("res/abl.md")));
+        Assert.Equal(jsonBytes, File.ReadAllBytes(dir.File("res/abl.json")));
     }
 
     [Fact]
