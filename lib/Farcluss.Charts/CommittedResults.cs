@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Farcluss.Training;
 using Plotly.NET;
 
@@ -6,8 +5,8 @@ namespace Farcluss.Charts;
 
 /// <summary>
 /// The results a lesson quotes, read from the files committed under results/ (never typed into the
-/// prose, so that a lesson and results/ cannot disagree), and the training log a run kept in its
-/// metrics.jsonl. Used by lessons 05 and 07.
+/// prose, so that a lesson and results/ cannot disagree). A run's own metrics.jsonl is read by
+/// <see cref="RunCurves.Read"/>. Used by lessons 05 and 07.
 /// </summary>
 public static class CommittedResults
 {
@@ -35,27 +34,6 @@ public static class CommittedResults
 
     /// <summary>A variant's row (mean over seeds), or null.</summary>
     public static AblationRow? Row(AblationReport report, string variant) => AblationSummary.Rows(report).FirstOrDefault(r => r.Variant == variant);
-
-    static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
-    /// <summary>The training statistics a run logged in its metrics.jsonl (the "train" lines, in order).</summary>
-    public static IReadOnlyList<StepStats> TrainingLog(string metricsPath)
-    {
-        if (!File.Exists(metricsPath)) throw new KitException("no metrics.jsonl here", metricsPath);
-        var log = new List<StepStats>();
-        foreach (var line in File.ReadLines(metricsPath))
-        {
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            using var doc = JsonDocument.Parse(line);
-            if (doc.RootElement.TryGetProperty("kind", out var kind) && kind.GetString() == "train" && doc.RootElement.TryGetProperty("stats", out var stats))
-                log.Add(stats.Deserialize<StepStats>(Json)!);
-        }
-        return log;
-    }
 }
 
 public static partial class LessonCharts
