@@ -20,9 +20,7 @@ cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 FARCLUSS_HOME="$root"
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 python=/usr/bin/python3; [ -x "$python" ] || python=python3
-passed=0; failed=0
-pass() { passed=$((passed + 1)); echo "passed $1"; }
-fail() { failed=$((failed + 1)); echo "FAILED $1: $2"; }
+source "$root/tests/shell/lib/cases.sh"
 
 work="$root/.build/foreign-libtorch"
 standin="$work/lib"

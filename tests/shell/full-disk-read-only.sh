@@ -18,9 +18,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 FARCLUSS_HOME="$root"
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
-passed=0; failed=0
-pass() { passed=$((passed + 1)); echo "passed $1"; }
-fail() { failed=$((failed + 1)); echo "FAILED $1: $2"; }
+source "$root/tests/shell/lib/cases.sh"
 
 if [ "$(id -u)" != 0 ]; then echo "skipped: mounting a tmpfs and a read-only bind mount needs root"; echo "0 passed, 0 failed"; exit 0; fi
 work="$root/.build/disk-test"

@@ -18,9 +18,7 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 export FARCLUSS_DATA="${FARCLUSS_DATA:-$root/data}"
-passed=0; failed=0
-pass() { passed=$((passed + 1)); echo "passed $1"; }
-fail() { failed=$((failed + 1)); echo "FAILED $1: $2"; }
+source "$root/tests/shell/lib/cases.sh"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/farcluss-setup-test.XXXXXX")"
 trap 'rm -rf "$work"' EXIT

@@ -16,9 +16,7 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}" FARCLUSS_HOME="$root"
 python=/usr/bin/python3; [ -x "$python" ] || python=python3
-passed=0; failed=0
-pass() { passed=$((passed + 1)); echo "passed $1"; }
-fail() { failed=$((failed + 1)); echo "FAILED $1: $2"; }
+source "$root/tests/shell/lib/cases.sh"
 
 name=".vscode recommends Jupyter and C#, kernels start in the notebook's folder"
 if why="$("$python" - "$root/.vscode" <<'PY'
