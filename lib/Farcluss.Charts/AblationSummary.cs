@@ -44,12 +44,13 @@ public static class AblationSummary
 
 public static partial class LessonCharts
 {
-    /// <summary>Lesson 07: test mIoU and rarest-three IoU (%) per variant, with ± std over seeds as error bars.</summary>
+    /// <summary>Lesson 07: test mIoU and rarest-three IoU (%) per variant, with ± std over seeds as error bars; the number of
+    /// seeds is in each mIoU bar's hover text (as a label inside the bar it collided with the error bars).</summary>
     public static GenericChart Ablation(string title, IReadOnlyList<AblationRow> rows)
     {
         var names = rows.Select(r => r.Variant).ToArray();
         var miou = Plot.Bar("mIoU", names, rows.Select(r => 100 * r.Miou), rows.Select(r => 100 * r.MiouStd));
-        miou.SetProperty("text", rows.Select(r => $"{r.Seeds} seed(s)").ToArray());
+        miou.SetProperty("hovertext", rows.Select(r => $"{r.Seeds} seed(s)").ToArray());
         var rare = Plot.Bar("rarest-three IoU", names, rows.Select(r => 100 * r.RarestThreeIou), rows.Select(r => 100 * r.RarestThreeIouStd));
         return Plot.Chart([miou, rare], Plot.Layout(title, yTitle: "test IoU of the teacher (%)",
             extra: new Dictionary<string, object> { ["barmode"] = "group", ["height"] = 430, ["xaxis"] = Plot.CategoryAxis(names, "variant (ladder order)") }));
