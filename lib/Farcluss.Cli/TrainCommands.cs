@@ -212,13 +212,7 @@ static class TrainCommands
             "(every difference is named and nothing is trained), otherwise choose another --out or pass --replace. " +
             "STEM.md is rewritten from STEM.json after every run and names the JSON's SHA-256, so a table always says which results it shows.");
         common.AddTo(command);
-        command.Options.Add(seeds);
-        command.Options.Add(only);
-        command.Options.Add(output);
-        command.Options.Add(replace);
-        command.Options.Add(split);
-        command.Options.Add(runs);
-        command.Options.Add(tableOnly);
+        foreach (Option option in new Option[] { seeds, only, output, replace, split, runs, tableOnly }) command.Options.Add(option);
         command.SetAction(result =>
         {
             if (result.GetValue(tableOnly)) return RewriteTable(result.GetValue(output)!);
