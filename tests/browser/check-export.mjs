@@ -1,11 +1,11 @@
 // A real-browser test of the exported lessons: Debian's headless Chromium (no downloaded browser),
 // driven by playwright-core, opens each notebooks/html/*.html page with every network request refused
 // (the pages must work offline) and checks that each Plotly chart was drawn: an SVG plot exists and
-// holds traces, not merely that the page loaded, and that the page makes no network request at all. A chart with a
-// class axis (some trace's x or y values hold the class names "0" … "9") must make it a category axis that draws
-// "background" among its tick labels: issue 13 found plotly reading the names as numbers and dropping background. 
-// Optionally saves screenshots: each page's first chart, or with --all-charts every chart (PAGE-chart-K.png; the
-// page's line lists which have a class axis).
+// holds traces, not merely that the page loaded, and that the page makes no network request at all. A chart
+// with a class axis (some trace's x or y values hold the class names "0" … "9") must make it a category axis
+// that draws "background" among its tick labels: issue 13 found plotly reading the names as numbers and
+// dropping background. Optionally saves screenshots: each page's first chart, or with --all-charts every
+// chart (PAGE-chart-K.png; the page's line lists which have a class axis).
 //
 //   node check-export.mjs [--screenshots DIR [--all-charts]] [PAGE.html ...]     (default: every page in notebooks/html)
 //
