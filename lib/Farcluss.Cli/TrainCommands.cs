@@ -275,7 +275,7 @@ static class TrainCommands
         if (!File.Exists(jsonPath)) throw new KitException("no results file to make a table from", jsonPath);
         var json = File.ReadAllText(jsonPath);
         var report = Ablation.FromJson(json, jsonPath);
-        AtomicFile.WriteAllText(stem + ".md", Ablation.ToMarkdown(report, json, Path.GetFileName(jsonPath)));
+        WriteTable(report, json, stem);
         Console.Error.WriteLine($"rewrote {stem}.md from {jsonPath} ({report.Runs.Count} runs); trained nothing");
         return 0;
     }
@@ -298,8 +298,12 @@ static class TrainCommands
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(stem))!);
         var json = Ablation.ToJson(report);
         AtomicFile.WriteAllText(stem + ".json", json);
-        AtomicFile.WriteAllText(stem + ".md", Ablation.ToMarkdown(report, json, Path.GetFileName(stem + ".json")));
+        WriteTable(report, json, stem);
     }
+
+    /// <summary>STEM.md: the table of <paramref name="report"/>, naming the SHA-256 of <paramref name="json"/>, STEM.json's text.</summary>
+    static void WriteTable(AblationReport report, string json, string stem) =>
+        AtomicFile.WriteAllText(stem + ".md", Ablation.ToMarkdown(report, json, Path.GetFileName(stem + ".json")));
 
     public static TrainingData LoadData(TrainingConfig config)
     {
