@@ -12,7 +12,7 @@ public static class Presets
 {
     /// <summary>
     /// CPU workshop: M2NIST-LT on 64×64 canvases with digits at their MNIST size, <b>1/32 of the 4000
-    /// training canvases labeled</b> (125), the half-width compact DeepLabV3+ (0.57 M parameters), Adam 1e-3
+    /// training canvases labeled</b> (125), the compact DeepLabV3+ at width 16 (0.37 M parameters for grey digits, 11 classes), Adam 1e-3
     /// with poly decay, 3600 steps of 8 labeled + 8 unlabeled, of which the first third are supervised
     /// only (a [kit] warm-up, <see cref="MethodSettings.WarmupFraction"/>). The regime where unlabeled data
     /// helps: with so few labels supervised training saturates early (validation mIoU flat from about
@@ -21,10 +21,17 @@ public static class Presets
     /// confusions instead. The teacher is scored on the validation split every 600 steps (curves in
     /// metrics.jsonl). Chosen on the validation split: results/search/README.md, rows r10–r11.
     /// </summary>
+    /// <summary>
+    /// The workshop model's base width: 16, so every channel count (16, 32, 64) is a multiple of 16. Width 20
+    /// (the preset until 2026-12) gives non-finite, non-repeatable convolutions in libtorch 2.10's oneDNN on
+    /// some CPUs (AMD EPYC family 26: widths 20 and 24 fail, 16, 32, 40 and 48 do not; docs/numerics.md).
+    /// </summary>
+    public const int WorkshopWidth = 16;
+
     public static TrainingConfig Workshop => new()
     {
         Data = new DataSettings { M2Nist = new M2NistLtSettings { CanvasSize = 64, DigitScale = 1.0, LabeledFraction = 1.0 / 32 } },
-        Model = new ModelSettings { Width = 20 },
+        Model = new ModelSettings { Width = WorkshopWidth },
         Steps = 3600,
         Method = new MethodSettings { WarmupFraction = 1.0 / 3 },
         LabeledBatch = 8,

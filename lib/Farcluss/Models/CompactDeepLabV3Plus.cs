@@ -14,7 +14,7 @@ namespace Farcluss.Models;
 /// <remarks>
 /// <para>Parameters: 1428w² + 112w + 9·InChannels·w + 2w·C + C at decoder stride 4 (one w²
 /// less at stride 2). Width 40 (default): 2 290 531 for grey digits with 11 classes,
-/// 2 292 061 for RGB with 21; width 20: 574 071 (grey, 11 classes).</para>
+/// 2 292 061 for RGB with 21; width 20: 574 071, width 16: 367 867 (grey, 11 classes).</para>
 /// <para>Cost of one training step (forward, cross-entropy, backward, Adam), batch 8 of
 /// 1×H×W, 11 classes, <c>torch.set_num_threads(2)</c>, TorchSharp 0.107.0 on the kit's
 /// 2-core CPU machine, median of 15 steps in three runs (the machine was shared, so the

@@ -13,7 +13,7 @@ public class PresetTests
         Assert.Equal(64, m2.CanvasSize);
         Assert.Equal(1.0, m2.DigitScale);
         Assert.Equal(125, (int)Math.Round(m2.LabeledFraction * m2.TrainCount)); // 4000 / 32
-        Assert.Equal(20, w.Model.Width);
+        Assert.Equal(16, w.Model.Width); // every channel count a multiple of 16 (docs/numerics.md)
         Assert.Equal(3600, w.Steps);
         Assert.Equal(1200, (long)Math.Round(w.Method.WarmupFraction * w.Steps));
         Assert.Equal((8, 8), (w.LabeledBatch, w.UnlabeledBatch));
