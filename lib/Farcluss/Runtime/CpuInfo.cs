@@ -14,13 +14,17 @@ public sealed record CpuInfo(string Vendor, string ModelName, string Family, str
     static readonly string[] IsaFlags =
         ["sse4_1", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile", "amx_bf16", "amx_int8"];
 
+    /// <summary>Test-only: a file read instead of /proc/cpuinfo, so a test can show that another CPU gets its own verdict.</summary>
+    public const string TestFileVariable = "FARCLUSS_TEST_CPUINFO";
+
     /// <summary>This machine's first processor, from /proc/cpuinfo (fields "unknown" where it has none).</summary>
     public static CpuInfo Read()
     {
         var fields = new Dictionary<string, string>();
+        var file = Environment.GetEnvironmentVariable(TestFileVariable) is { Length: > 0 } fake ? fake : "/proc/cpuinfo";
         try
         {
-            foreach (var line in File.ReadLines("/proc/cpuinfo"))
+            foreach (var line in File.ReadLines(file))
             {
                 if (line.Length == 0) break; // the first processor's block is enough: a VM shows the same CPU on every core
                 int colon = line.IndexOf(':');
