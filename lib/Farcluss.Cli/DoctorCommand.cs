@@ -130,7 +130,7 @@ static class DoctorCommand
             return 0;
         }
         NumericPath.Use(which);
-        var reference = NumericsCheck.Compute(shape, ScalarType.Float64, out _);
+        var reference = NumericsCheck.Compute(shape, ScalarType.Float64, out _, reference: true);
         var verdict = NumericsCheck.CheckPath(shape, which, reference,
             NumericsCheck.ParseFaults(Environment.GetEnvironmentVariable(NumericsCheck.FaultVariable) ?? "").GetValueOrDefault(which));
         Console.WriteLine(JsonSerializer.Serialize(verdict, Json));
