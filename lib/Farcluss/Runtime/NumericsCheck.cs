@@ -53,18 +53,16 @@ public static class NumericsCheck
             NativeLibTorch.EnsureLoadable();
             var cpu = CpuInfo.Read();
             var faults = Environment.GetEnvironmentVariable(FaultVariable) ?? "";
+            // The path the process starts from is part of the key: a process already off checks (and caches) only oneDNN off.
             var key = cpu.Key(KitLibTorch.PinnedCpuPackageVersion, TorchSharpVersion, get_num_threads(), NumericPath.IsaCap,
-                              ShapeKey(shape) + (faults.Length > 0 ? $"\nfaults {faults}" : ""));
+                              ShapeKey(shape) + $"\nfrom {NumericPath.Current}" + (faults.Length > 0 ? $"\nfaults {faults}" : ""));
             var cache = new NumericsCache(cacheFile ?? NumericsCache.DefaultPath());
             if (Memo.TryGetValue(key, out var known) || (known = cache.Find(key)) is not null)
             {
+                bool switching = known.Path != NumericPath.Current;
+                if (switching) NumericPath.Use(known.Path);
                 var usable = known with { FromCache = true };
-                if (NumericPath.Current != usable.Path && !(usable.Path == NumericPath.Default && NumericPath.Current == NumericPath.OneDnnOff))
-                {
-                    NumericPath.Use(usable.Path);
-                    Announce(usable.Summary());
-                }
-                if (NumericPath.Current != usable.Path) usable = usable with { Path = NumericPath.Current, Description = NumericPath.Describe(NumericPath.Current) };
+                if (switching) Announce(usable.Summary());
                 Memo[key] = usable;
                 return usable;
             }
