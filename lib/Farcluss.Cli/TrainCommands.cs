@@ -111,7 +111,7 @@ static class TrainCommands
             {
                 "test" => data.Test,
                 "validation" => data.Validation ?? throw new KitException("this dataset has no validation split"),
-                _ => throw new KitException($"--split must be test or validation, got '{which}'"),
+                _ => throw new KitException($"--split must be test or validation, got {Echo.Quote(which)}"),
             };
             var matrix = Farcluss.Evaluation.Evaluator.ConfusionOf(model, target, data.NumClasses, dev);
             var eval = new EvalResult(which!, "teacher", header.Step, matrix.MeanIoU(), matrix.PerClassIoU(), matrix.PixelAccuracy());
@@ -219,9 +219,9 @@ static class TrainCommands
             var config = common.Build(result);
             var runsDirectory = result.GetValue(runs);
             var reportSplit = result.GetValue(split)!;
-            if (reportSplit is not ("test" or "validation")) throw new KitException($"--report-split must be test or validation, got '{reportSplit}'");
+            if (reportSplit is not ("test" or "validation")) throw new KitException($"--report-split must be test or validation, got {Echo.Quote(reportSplit)}");
             var seedList = result.GetValue(seeds)!.Split(',', StringSplitOptions.RemoveEmptyEntries)
-                .Select(s => int.TryParse(s.Trim(), out int seed) ? seed : throw new KitException($"--seeds takes comma-separated integers, got '{s}'"))
+                .Select(s => int.TryParse(s.Trim(), out int seed) ? seed : throw new KitException($"--seeds takes comma-separated integers, got {Echo.Quote(s)}"))
                 .ToArray();
             var names = (result.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                          ?? Variants.AblationNames.ToArray());

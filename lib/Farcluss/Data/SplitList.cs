@@ -48,12 +48,12 @@ public static class SplitList
     static string Resolve(string rootFull, string relative, string splitFile, int line)
     {
         if (Path.IsPathRooted(relative))
-            throw new KitException($"line {line}: '{relative}' is an absolute path; split lists hold paths relative to the dataset root", splitFile);
+            throw new KitException($"line {line}: {Echo.Quote(relative)} is an absolute path; split lists hold paths relative to the dataset root", splitFile);
         string full = Path.GetFullPath(Path.Combine(rootFull, relative));
         if (!full.StartsWith(rootFull + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            throw new KitException($"line {line}: '{relative}' points outside the dataset root {rootFull}", splitFile);
+            throw new KitException($"line {line}: {Echo.Quote(relative)} points outside the dataset root {rootFull}", splitFile);
         if (!File.Exists(full))
-            throw new KitException($"line {line}: file '{relative}' does not exist under {rootFull}", splitFile);
+            throw new KitException($"line {line}: file {Echo.Quote(relative)} does not exist under {rootFull}", splitFile);
         return full;
     }
 }

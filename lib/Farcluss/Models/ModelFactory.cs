@@ -20,7 +20,7 @@ public static class ModelFactory
     {
         ModelSettings.Compact => new CompactDeepLabV3Plus(ToCompact(settings), generator),
         ModelSettings.ResNet50 or ModelSettings.ResNet101 => new ResNetDeepLabV3Plus(ToResNet(settings), generator),
-        _ => throw new KitException($"model: unknown Kind \"{settings.Kind}\"; expected one of {string.Join(", ", Kinds)}."),
+        _ => throw new KitException($"model: unknown Kind {Echo.Quote(settings.Kind)}; expected one of {string.Join(", ", Kinds)}."),
     };
 
     /// <summary>
