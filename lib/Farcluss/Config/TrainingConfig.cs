@@ -143,6 +143,7 @@ public sealed record TrainingConfig
             MethodSettings.Require(Data.M2Nist.LabeledCount >= 1,
                 $"data.m2nist.labeled_fraction {Data.M2Nist.LabeledFraction} of {Data.M2Nist.TrainCount} training canvases labels none: nothing to train on");
         }
+        Data.Evaluation.Validate();
         Augment.Validate();
         Method.Validate(numClasses);
     }
