@@ -172,6 +172,7 @@ static class TrainCommands
                 var runDirectory = Path.Combine(runsRoot, preset, $"{name}-s{runSeed}");
                 // A fresh run replaces the folder's run files, under the folder's lock; RunOne writes config.json, which the
                 // lessons check before they use a run.
+                RunFolder.RequireReplaceable(runDirectory); // before the lock file is made, so a refusal leaves nothing
                 using var held = RunFolder.Acquire(runDirectory);
                 held.Replace();
                 var run = Ablation.RunOne(config, data, name, runSeed, new ConsoleProgress(name).Report, runDirectory);
@@ -193,7 +194,8 @@ static class TrainCommands
         var only = new Option<string?>("--only") { Description = "Comma-separated variants to (re)run alone; default: the ladder and the leave-one-out rows." };
         var output = new Option<string>("--out")
         {
-            Description = "Results file stem, relative to the current directory: writes STEM.json and STEM.md. The default is the " +
+            Description = "Results file stem, relative to the current directory: writes STEM.json and STEM.md (a folder, ending in /, " +
+                          "means FOLDER/ablation); saves from several commands at once merge under a lock (.NAME.lock beside them). The default is the " +
                           "committed results: runs with other settings than the file's (another preset, --steps, --config) are refused there.",
             DefaultValueFactory = _ => "results/ablation",
         };
@@ -275,6 +277,7 @@ static class TrainCommands
             {
                 var runDirectory = runsDirectory is null ? null : Path.Combine(runsDirectory, $"{name}-s{s}");
                 // The run replaces its row, so it replaces its folder too; the lock keeps a second ablate out meanwhile.
+                if (runDirectory is not null) RunFolder.RequireReplaceable(runDirectory); // before the lock file is made
                 using var folder = runDirectory is null ? null : RunFolder.Acquire(runDirectory);
                 folder?.Replace();
                 var run = Ablation.RunOne(config, data, name, s, new ConsoleProgress($"{name} seed {s}").Report, runDirectory);
