@@ -54,6 +54,33 @@ public class MemoryBudgetTests
     }
 
     [Fact]
+    public void AnImageTooLargeForTheMachinesMemoryIsOneLineNamingItAndLeavesNoRunFolder()
+    {
+        // The issue's case: a 7000×7000 PNG (49 megapixels, within the 50-megapixel limit) as the labeled split, on a
+        // machine whose memory is smaller than decoding it needs. Here the "machine" is a 128 MiB .NET heap: decoding
+        // copies the pixels into a 147 MB array (7000² × 3 bytes), which the heap refuses.
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.File("voc/JPEGImages"));
+        Directory.CreateDirectory(dir.File("voc/SegmentationClass"));
+        using (var big = new Image<L8>(7000, 7000)) big.SaveAsPng(dir.File("voc/JPEGImages/big.png"));
+        using (var small = new Image<L8>(16, 16)) small.SaveAsPng(dir.File("voc/JPEGImages/small.png"));
+        File.Copy(dir.File("voc/JPEGImages/small.png"), dir.File("voc/SegmentationClass/small.png"));
+        File.Copy(dir.File("voc/JPEGImages/big.png"), dir.File("voc/SegmentationClass/big.png"));
+        File.WriteAllText(dir.File("big.txt"), "JPEGImages/big.png SegmentationClass/big.png\n");
+        File.WriteAllText(dir.File("small.txt"), "JPEGImages/small.png SegmentationClass/small.png\n");
+        File.WriteAllText(dir.File("voc.json"), $$"""
+            { "data": { "kind": "voc-folder", "root": "{{dir.File("voc")}}", "labeled_split": "{{dir.File("big.txt")}}",
+                        "validation_split": "{{dir.File("small.txt")}}", "crop_size": 16 }, "labeled_batch": 1, "unlabeled_batch": 1 }
+            """);
+        var run = CliProcess.RunWith(new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "8000000" }, dir.Path, 120,
+            "train", "--preset", "smoke", "--config", "voc.json", "--steps", "1", "--device", "cpu", "--out", "run");
+        Assert.True(run.ExitCode == 1, $"exit code {run.ExitCode}; stderr: {run.Stderr}");
+        Assert.Equal([$"error: {dir.File("voc/JPEGImages/big.png")}: reading this 7000×7000 image (49.0 megapixels) ran out of memory " +
+                      "(an allocation was refused): use smaller images or a machine with more free memory"], CliProcess.ErrorLines(run.Stderr));
+        Assert.False(Directory.Exists(dir.File("run")), "the failed train left its run folder");
+    }
+
+    [Fact]
     public void ACanvasSideThatPassesTheDatasetBudgetAloneIsRefused()
     {
         // One 32000² canvas: 2 × 32000² = 2,048,000,000 bytes, under the 2 GiB budget; generating it ran out of memory.
