@@ -15,6 +15,7 @@ var root = new RootCommand(
     TrainCommands.Compare(),
     TrainCommands.Ablate(),
     BenchCommand.Create(),
+    DoctorCommand.Create(),
 };
 try
 {

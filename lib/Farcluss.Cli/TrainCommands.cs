@@ -89,7 +89,7 @@ static class TrainCommands
             Checkpoint.Restore(trainer, checkpoint);
             Console.Error.WriteLine($"resumed {checkpoint} at step {trainer.Step}");
         }
-        AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.json"), ConfigFile.ToJson(config));
+        AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.json"), ConfigFile.ToJson(config, trainer.Numerics));
         var run = trainer.Run(runDirectory);
         Tables.PrintEval(run.TeacherTest, data.ClassNames);
         Tables.PrintEval(run.StudentTest, data.ClassNames);

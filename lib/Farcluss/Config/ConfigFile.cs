@@ -22,6 +22,21 @@ public static class ConfigFile
 
     public static string ToJson(TrainingConfig config) => JsonSerializer.Serialize(config, Options);
 
+    /// <summary>
+    /// A run's config.json: the config, then under <see cref="NumericsKey"/> how its numbers were computed (the
+    /// numerics check's verdict: path, CPU, libtorch). That key is a record, not a setting: <see cref="Parse"/>
+    /// skips it, so a run's config.json can be given back with --config.
+    /// </summary>
+    public static string ToJson(TrainingConfig config, Farcluss.Runtime.NumericsVerdict numerics)
+    {
+        var node = JsonNode.Parse(ToJson(config))!.AsObject();
+        node[NumericsKey] = JsonSerializer.SerializeToNode(numerics, Options);
+        return node.ToJsonString(Options);
+    }
+
+    /// <summary>The key of config.json that records the numeric path (<see cref="ToJson(TrainingConfig, Farcluss.Runtime.NumericsVerdict)"/>).</summary>
+    public const string NumericsKey = "numerics";
+
     /// <summary>Parses JSON text laid over <paramref name="basis"/>; <paramref name="source"/> names it in errors.</summary>
     public static TrainingConfig Parse(string json, TrainingConfig basis, string source)
     {
@@ -29,6 +44,7 @@ public static class ConfigFile
         try { overlay = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
         catch (JsonException e) { throw new KitException($"not valid JSON: {Echo.QuotedWithin(e.Message)}", source, e); }
         if (overlay is not JsonObject overlayObject) throw new KitException("a config file must hold one JSON object", source);
+        overlayObject.Remove(NumericsKey); // a run's record of how it computed, not a setting
         var merged = JsonNode.Parse(ToJson(basis))!.AsObject();
         Merge(merged, overlayObject);
         try
@@ -65,6 +81,9 @@ public static class ConfigFile
         "cityscapes-folder" => Farcluss.Data.CityscapesLabels.ClassNames.Count,
         _ => null,
     };
+
+    /// <summary>Image channels of a dataset kind the kit knows: 1 for M2NIST-LT's grey canvases, 3 (RGB) otherwise.</summary>
+    public static int ChannelCountOf(DataSettings data) => data.Kind == "m2nist-lt" ? 1 : 3;
 
     static void Merge(JsonObject target, JsonObject overlay)
     {

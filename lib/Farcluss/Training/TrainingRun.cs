@@ -16,7 +16,7 @@ public static class TrainingRun
         var config = trainer.Config;
         var wall = Stopwatch.StartNew();
         var metrics = runDirectory is null ? null : new MetricsWriter(Path.Combine(runDirectory, "metrics.jsonl"), trainer.Step, config.Steps);
-        if (metrics is not null) { trainer.OnStats += metrics.Write; trainer.OnEval += metrics.Write; }
+        if (metrics is not null) { trainer.OnStats += metrics.Write; trainer.OnEval += metrics.Write; metrics.Write(trainer.Numerics, trainer.Step); }
         try
         {
             long first = trainer.Step;

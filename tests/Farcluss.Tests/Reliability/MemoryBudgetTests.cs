@@ -72,7 +72,7 @@ public class MemoryBudgetTests
             { "data": { "kind": "voc-folder", "root": "{{dir.File("voc")}}", "labeled_split": "{{dir.File("big.txt")}}",
                         "validation_split": "{{dir.File("small.txt")}}", "crop_size": 16 }, "labeled_batch": 1, "unlabeled_batch": 1 }
             """);
-        var run = CliProcess.RunWith(new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "8000000" }, dir.Path, 120,
+        var run = CliProcess.Run(dir.Path, 120, new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "8000000" },
             "train", "--preset", "smoke", "--config", "voc.json", "--steps", "1", "--device", "cpu", "--out", "run");
         Assert.True(run.ExitCode == 1, $"exit code {run.ExitCode}; stderr: {run.Stderr}");
         Assert.Equal([$"error: {dir.File("voc/JPEGImages/big.png")}: reading this 7000×7000 image (49.0 megapixels) ran out of memory " +
@@ -107,7 +107,7 @@ public class MemoryBudgetTests
         // 100,000 canvases of 32² (200 MB of images and masks, within the kit's budget) under a 128 MiB .NET heap limit.
         using var dir = new TempDirectory();
         File.WriteAllText(dir.File("many.json"), """{ "data": { "m2nist": { "canvas_size": 32, "train_count": 100000 } } }""");
-        var run = CliProcess.RunWith(new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "8000000" }, dir.Path, 120,
+        var run = CliProcess.Run(dir.Path, 120, new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "8000000" },
             "data", "generate", "--preset", "smoke", "--config", "many.json", "--device", "cpu");
         Assert.True(run.ExitCode == 1, $"exit code {run.ExitCode}; stderr: {run.Stderr}");
         Assert.Equal(["error: out of memory (an allocation was refused); use smaller images, crops, canvases or batches, or a machine with more " +
