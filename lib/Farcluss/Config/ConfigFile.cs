@@ -42,7 +42,7 @@ public static class ConfigFile
     {
         JsonNode? overlay;
         try { overlay = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
-        catch (JsonException e) { throw new KitException($"not valid JSON: {e.Message}", source, e); }
+        catch (JsonException e) { throw new KitException($"not valid JSON: {Echo.QuotedWithin(e.Message)}", source, e); }
         if (overlay is not JsonObject overlayObject) throw new KitException("a config file must hold one JSON object", source);
         overlayObject.Remove(NumericsKey); // a run's record of how it computed, not a setting
         var merged = JsonNode.Parse(ToJson(basis))!.AsObject();
@@ -54,16 +54,18 @@ public static class ConfigFile
         catch (JsonException e)
         {
             // System.Text.Json names the unknown member and its JSON path in the message.
-            throw new KitException($"bad config: {e.Message}", source, e);
+            throw new KitException($"bad config: {Echo.QuotedWithin(e.Message)}", source, e);
         }
     }
+
+    /// <summary>Largest config file read (1 MiB): the kit's own are under 2 KB, and a config is read whole.</summary>
+    public const long MaxBytes = 1 << 20;
 
     /// <summary>Reads a config file laid over <paramref name="basis"/> and checks its values, so that an
     /// impossible value is reported with the file that holds it.</summary>
     public static TrainingConfig Load(string path, TrainingConfig basis)
     {
-        if (!File.Exists(path)) throw new KitException("config file not found", path);
-        var config = Parse(File.ReadAllText(path), basis, path);
+        var config = Parse(RegularFile.ReadAllText(path, MaxBytes, "config file"), basis, path);
         // The class count is a fact of the data, known here for the kit's datasets; otherwise 255 (the
         // most a uint8 mask holds) stands in, and the trainer checks K ≤ C again once the data is loaded.
         try { config.Validate(ClassCountOf(config.Data) ?? Labels.Ignore); }
