@@ -53,6 +53,19 @@ static class DoctorCommand
         return command;
     }
 
+    /// <summary>The hidden `numerics-probe` command a check runs in a child process (<see cref="NumericsProbe"/>).</summary>
+    public static Command Probe()
+    {
+        var path = new Option<string>("--path") { Required = true };
+        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 0 };
+        var command = new Command(NumericsProbe.Command, "Internal: one numeric path checked for a shape read on stdin (docs/numerics.md).")
+            { Hidden = true };
+        command.Options.Add(path);
+        command.Options.Add(threads);
+        command.SetAction(result => NumericsProbe.Child(result.GetValue(path)!, result.GetValue(threads), Console.In, Console.Out));
+        return command;
+    }
+
     static int Report(NumericsShape shape, TrainingConfig config)
     {
         var cpu = CpuInfo.Read();
@@ -68,12 +81,13 @@ static class DoctorCommand
         double? baseline = null;
         foreach (var (name, cap, path) in Candidates)
         {
-            var verdict = RunChild(path, cap, out string? failure);
-            if (verdict is null) { table.AddRow(name, $"check failed: {Markup.Escape(failure ?? "")}", "", "", ""); continue; }
-            baseline ??= verdict.MsPerRepeat;
+            var environment = new Dictionary<string, string?> { ["DNNL_MAX_CPU_ISA"] = cap ?? NumericPath.IsaCap, ["ONEDNN_MAX_CPU_ISA"] = null };
+            var verdict = NumericsProbe.Run(shape, path, get_num_threads(), environment)!;
+            if (verdict.MsPerRepeat > 0) baseline ??= verdict.MsPerRepeat;
             table.AddRow(name, Markup.Escape(verdict.Passed ? "ok" : verdict.Reason),
                 double.IsNaN(verdict.MaxRelativeError) ? "–" : verdict.MaxRelativeError.ToString("0.0e0"),
-                verdict.MsPerRepeat.ToString("F0"), (verdict.MsPerRepeat / baseline.Value).ToString("F2") + "×");
+                verdict.MsPerRepeat > 0 ? verdict.MsPerRepeat.ToString("F0") : "–",
+                verdict.MsPerRepeat > 0 && baseline is double b ? (verdict.MsPerRepeat / b).ToString("F2") + "×" : "–");
         }
         AnsiConsole.Console.Profile.Width = Math.Max(AnsiConsole.Console.Profile.Width, 100);
         AnsiConsole.Write(table);
@@ -92,20 +106,6 @@ static class DoctorCommand
         return 0;
     }
 
-    /// <summary>One candidate in a fresh process (the same command with --child), its verdict read from its last line.</summary>
-    static PathVerdict? RunChild(string path, string? cap, out string? failure)
-    {
-        var info = ChildStart(["--child", path]);
-        if (cap is not null) { info.Environment["DNNL_MAX_CPU_ISA"] = cap; info.Environment.Remove("ONEDNN_MAX_CPU_ISA"); }
-        var (code, stdout, stderr) = Run(info);
-        var last = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
-        failure = null;
-        try { if (code == 0) return JsonSerializer.Deserialize<PathVerdict>(last, Json); }
-        catch (JsonException) { }
-        failure = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? $"exit {code}";
-        return null;
-    }
-
     /// <summary>The instruction set oneDNN reports (ONEDNN_VERBOSE=dispatch in a fresh process running one convolution).</summary>
     static string OneDnnIsa(string? cap)
     {
@@ -119,21 +119,13 @@ static class DoctorCommand
         return $"{v}{isa}{(cap is null ? "" : $" (capped by DNNL_MAX_CPU_ISA={cap})")}";
     }
 
-    /// <summary>The child's side: one path checked against float64, printed as one JSON line; or, for "isa", one convolution.</summary>
+    /// <summary>The child's side of <see cref="OneDnnIsa"/>: one convolution, for oneDNN's verbose lines.</summary>
     static int Child(string which, NumericsShape shape)
     {
-        if (which == "isa")
-        {
-            NumericPath.QuietNnpack();
-            using var conv = nn.Conv2d(16, 16, 3); // large enough that libtorch gives it to oneDNN
-            using var y = conv.call(ones(8, 16, 64, 64));
-            return 0;
-        }
-        NumericPath.Use(which);
-        var reference = NumericsCheck.Compute(shape, ScalarType.Float64, out _, reference: true);
-        var verdict = NumericsCheck.CheckPath(shape, which, reference,
-            NumericsCheck.ParseFaults(Environment.GetEnvironmentVariable(NumericsCheck.FaultVariable) ?? "").GetValueOrDefault(which));
-        Console.WriteLine(JsonSerializer.Serialize(verdict, Json));
+        if (which != "isa") throw new KitException($"doctor --child takes isa, got '{which}'");
+        NumericPath.QuietNnpack();
+        using var conv = nn.Conv2d(16, 16, 3); // large enough that libtorch gives it to oneDNN
+        using var y = conv.call(ones(8, 16, 64, 64));
         return 0;
     }
 

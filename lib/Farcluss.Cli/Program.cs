@@ -16,6 +16,7 @@ var root = new RootCommand(
     TrainCommands.Ablate(),
     BenchCommand.Create(),
     DoctorCommand.Create(),
+    DoctorCommand.Probe(),
 };
 try
 {

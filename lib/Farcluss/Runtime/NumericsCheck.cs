@@ -25,10 +25,10 @@ public static class NumericsCheck
 
     /// <summary>
     /// Largest relative L2 distance ‖x − x₆₄‖ / ‖x₆₄‖ from float64 accepted for any output (logits, loss,
-    /// gradients). Sound float32 paths measured on the AMD EPYC family-26 host stay below 2e-6 at widths 16–40
-    /// (oneDNN and oneDNN off alike); the faulty path's finite outputs were off by 4.6e-3 (docs/numerics.md).
+    /// gradients). Sound float32 paths measured on the AMD EPYC family-26 host: the compact model below 2e-6 at widths
+    /// 16–40, ResNet-50 1.9e-4 (deeper: rounding adds up); the faulty path's one finite output was off by 4.6e-3 (docs/numerics.md).
     /// </summary>
-    public const double Tolerance = 1e-4;
+    public const double Tolerance = 1e-3;
 
     /// <summary>
     /// Test-only fault injection, so that a CPU without the fault can prove the fallback: a comma-separated list
@@ -83,16 +83,23 @@ public static class NumericsCheck
         NumericPath.QuietNnpack();
         var clock = Stopwatch.StartNew();
         var start = NumericPath.Current;
-        var reference = Compute(shape, ScalarType.Float64, out _, reference: true);
+        IReadOnlyList<Tensor>? reference = null;
         var checkedPaths = new List<PathVerdict>();
         try
         {
             foreach (var path in NumericPath.CpuPaths.SkipWhile(p => p != start))
             {
-                NumericPath.Use(path);
-                var result = CheckPath(shape, path, reference, faults.GetValueOrDefault(path));
+                // oneDNN is tried in a child process when the CLI is at hand: on a faulty CPU it can kill the process (SIGFPE).
+                var result = path == NumericPath.Default && NumericsProbe.Run(shape, path, get_num_threads()) is { } probed ? probed : null;
+                if (result is null)
+                {
+                    NumericPath.Use(path);
+                    reference ??= Compute(shape, ScalarType.Float64, out _, reference: true);
+                    result = CheckPath(shape, path, reference, faults.GetValueOrDefault(path));
+                }
                 checkedPaths.Add(result);
                 if (!result.Passed) continue;
+                NumericPath.Use(path);
                 return new NumericsVerdict
                 {
                     Path = path, Description = NumericPath.Describe(path), Cpu = cpu.ToString(), CpuIsa = cpu.IsaSummary(),
@@ -101,7 +108,7 @@ public static class NumericsCheck
                 };
             }
         }
-        finally { foreach (var r in reference) r.Dispose(); }
+        finally { foreach (var r in reference ?? []) r.Dispose(); }
         NumericPath.Use(start);
         throw new KitException(
             $"numerics check: no CPU path computes this model right on {cpu} ({shape}): " +

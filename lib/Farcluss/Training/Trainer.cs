@@ -68,15 +68,16 @@ public sealed class Trainer : IDisposable
         Data = data;
         Device = DeviceChoice.Resolve(config.Device);
         if (config.Threads > 0) torch.set_num_threads(config.Threads);
-        // Before anything is trained: the run's passes must compute right on this CPU (docs/numerics.md).
-        Numerics = Device.type == DeviceType.CUDA ? NumericsCheck.OnCuda(config.Model)
-            : NumericsCheck.Ensure(NumericsShape.Of(config, data.NumClasses, data.Channels));
         torch.manual_seed(config.Seed);
         // Initial weights come from a generator this trainer owns (seeded by the run's seed), not torch's
         // global one: two trainers built at once in one process cannot change each other's start.
         using var init = new Generator((ulong)config.Seed);
 
         (Student, Teacher) = MeanTeacher.CreatePair(config.Model with { NumClasses = data.NumClasses, InChannels = data.Channels }, init, Device);
+        // Before anything is trained (and after the backbone's weights were read and checked): the run's passes must
+        // compute right on this CPU (docs/numerics.md). The check uses its own generators: the run's randomness is untouched.
+        Numerics = Device.type == DeviceType.CUDA ? NumericsCheck.OnCuda(config.Model)
+            : NumericsCheck.Ensure(NumericsShape.Of(config, data.NumClasses, data.Channels));
         bool unlabeled = Method.UseUnlabeled;
         if (unlabeled && Method.Contrast != ContrastKind.None)
             Head = new ProjectionHead(Student.FeatureChannels, Method.ProjectionDim, init).to(Device);
