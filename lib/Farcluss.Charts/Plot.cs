@@ -134,11 +134,12 @@ public static class Plot
 
     /// <summary>
     /// A log axis with a title and a labelled tick at every power of ten only (0.01, 0.1, 1, 10, …). Left to itself plotly.js
-    /// also labels 2 and 5 between the powers, and on a short range a reader sees bare "5" and "2" ticks with no unit.
+    /// also labels 2 and 5 between the powers, and on a short range a reader sees bare "5" and "2" ticks with no unit; small
+    /// powers are written 10⁻⁴, not "100μ".
     /// </summary>
     public static Dictionary<string, object> LogAxis(string title) => new()
     {
-        ["type"] = "log", ["dtick"] = 1, ["title"] = new Dictionary<string, object> { ["text"] = title },
+        ["type"] = "log", ["dtick"] = 1, ["exponentformat"] = "power", ["title"] = new Dictionary<string, object> { ["text"] = title },
     };
 
     /// <summary>

@@ -91,7 +91,7 @@ try {
       // Log axes label powers of ten only: a bare "5" or "2" between them reads as a value without its decade.
       bareLogTicks: Object.keys(div._fullLayout ?? {}).filter((k) => /^[xy]axis\d*$/.test(k) && div._fullLayout[k].type === "log")
         .flatMap((k) => [...div.querySelectorAll(`g.${k.replace("axis", "")}tick text`)].map((t) => t.textContent)
-          .filter((text) => text && !/^(?:0\.0*1|10*|1e[+-−]?\d+|10\^?[−-]?\d+)$/.test(text.replace(/\u2212/g, "-").trim()))
+          .filter((text) => text && !/^(?:0\.0*1|10*|1e[+-−]?\d+|10\^?[−-]?\d+)$/.test(text.replace(/\u2212/g, "-").replace(/\u200b/g, "").trim()))
           .map((text) => `${k} "${text}"`)),
     })));
     if (expected === 0) problems.push("the page has no chart at all");
