@@ -19,6 +19,7 @@ sealed class ConsoleProgress
     public void Report(TrainingProgress p)
     {
         if (p.Phase.StartsWith("step ", StringComparison.Ordinal)) { Console.Error.WriteLine($"\n{_label}: {p.Phase}"); return; }
+        if (p.Phase.StartsWith("done", StringComparison.Ordinal)) return; // the command prints its own result lines
         double fraction = p.TotalSteps == 0 ? 1 : (double)p.Step / p.TotalSteps;
         string loss = double.IsNaN(p.Loss) ? "–" : p.Loss.ToString("F3"); // no loss logged yet (step 1, evaluation)
         if (_interactive)
