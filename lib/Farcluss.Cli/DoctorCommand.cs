@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text.Json;
 using Farcluss.Config;
 using Farcluss.Runtime;
 using Spectre.Console;
@@ -11,12 +10,11 @@ namespace Farcluss.Cli;
 /// <summary>
 /// `farcluss doctor`: the numerics check, shown whole. Prints the CPU, the instruction set oneDNN uses, and for
 /// each candidate path (oneDNN as configured, oneDNN capped at AVX2 and at SSE4.1, oneDNN off) its verdict and
-/// speed on the run's own shapes, each measured in a fresh process (an ISA cap works only before oneDNN first
-/// runs); then the path `train` uses here. docs/numerics.md explains the fault and the paths.
+/// speed on the run's own shapes, each measured in a fresh process (<see cref="NumericsProbe"/>: an ISA cap works only
+/// before oneDNN first runs, and a faulty path may kill its process); then the path `train` uses here. docs/numerics.md explains the fault and the paths.
 /// </summary>
 static class DoctorCommand
 {
-    static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>The candidates: (name, ISA cap to export, in-process path).</summary>
     static readonly (string Name, string? Cap, string Path)[] Candidates =
