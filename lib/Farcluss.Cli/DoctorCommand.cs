@@ -77,10 +77,12 @@ static class DoctorCommand
         Console.WriteLine();
         var table = new Table().AddColumns("path", "verdict", "max rel. error", "ms / repeat", "vs default");
         double? baseline = null;
+        var results = new List<(string Name, string? Cap, PathVerdict Verdict)>();
         foreach (var (name, cap, path) in Candidates)
         {
             var environment = new Dictionary<string, string?> { ["DNNL_MAX_CPU_ISA"] = cap ?? NumericPath.IsaCap, ["ONEDNN_MAX_CPU_ISA"] = null };
             var verdict = NumericsProbe.Run(shape, path, get_num_threads(), environment)!;
+            results.Add((name, cap, verdict));
             if (verdict.MsPerRepeat > 0) baseline ??= verdict.MsPerRepeat;
             table.AddRow(name, Markup.Escape(verdict.Passed ? "ok" : verdict.Reason),
                 double.IsNaN(verdict.MaxRelativeError) ? "–" : verdict.MaxRelativeError.ToString("0.0e0"),
@@ -99,7 +101,13 @@ static class DoctorCommand
         }
         catch (KitException e) { Console.WriteLine($"training here: refused ({e.Message})"); }
         Console.WriteLine($"cache:      {NumericsCache.DefaultPath()}");
-        if (NumericPath.IsaCap is null)
+        // An ISA cap cannot be switched to inside a running process: say when one would beat the path training uses.
+        var used = results.FirstOrDefault(r => r.Cap is null && r.Verdict.Passed);
+        var fastest = results.Where(r => r.Verdict.Passed && r.Verdict.MsPerRepeat > 0).MinBy(r => r.Verdict.MsPerRepeat);
+        if (fastest.Cap is not null && (used.Verdict is null || fastest.Verdict.MsPerRepeat < used.Verdict.MsPerRepeat))
+            Console.WriteLine($"faster here: {fastest.Name} ({fastest.Verdict.MsPerRepeat / (used.Verdict?.MsPerRepeat ?? double.NaN):F2}× the time of " +
+                              $"{used.Name ?? "no passing path"}); to use it, export DNNL_MAX_CPU_ISA={fastest.Cap} before starting the kit (the check then verifies it).");
+        else if (NumericPath.IsaCap is null)
             Console.WriteLine("An ISA cap is used only when exported before the kit starts (export DNNL_MAX_CPU_ISA=AVX2); the check then verifies it.");
         return 0;
     }
