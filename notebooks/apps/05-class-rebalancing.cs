@@ -157,9 +157,9 @@ if (tailRuns.Count == 0)
     Lesson.Show("results/ablation-runs/ has no farcluss-s0 or farcluss-no-rebalance-s0 run: results/run-ablation.sh writes them.");
 else
 {
-    var withRebalancing = tailRuns.Last();
-    Lesson.Show(LessonCharts.ClassStatistics(withRebalancing.Log(), data.ClassNames));
-    double lastQuarter = 0.75 * withRebalancing.LogSteps[^1];
+    var farclussRun = tailRuns.Last();
+    Lesson.Show(LessonCharts.ClassStatistics(farclussRun.Log(), data.ClassNames));
+    double lastQuarter = 0.75 * farclussRun.LogSteps[^1];
     Lesson.Show(LessonCharts.PerClassValues("Teacher's pseudo-label accuracy per true class, last quarter of training (seed 0)", "pseudo-label accuracy (%)",
         tailRuns.Select(r => (r.Name, r.PseudoLabelAccuracyPerClassAfter(lastQuarter))).ToList(), data.ClassNames));
     Lesson.Show(LessonCharts.PerClassIou("Per-class test IoU, with and without rebalancing (seed 0)", tailRuns.Select(r => (r.Name, r.TestPerClassIou)).ToList(), data.ClassNames));
