@@ -23,9 +23,13 @@ shopt -s nullglob
 executed=("$from"/[0-9][0-9]-*.ipynb)
 [ ${#executed[@]} -gt 0 ] || { echo "export-html: no executed lessons in $from: run notebooks/run-all.sh first" >&2; exit 1; }
 mkdir -p "$here/html"
+tidied="$(mktemp -d)"; trap 'rm -rf "$tidied"' EXIT
 for nb in "${executed[@]}"; do
+  case "$nb" in *-solutions.ipynb) continue ;; esac # the worked answers are opened in Jupyter, after trying
   name="$(basename "$nb" .ipynb)"
-  jupyter nbconvert --to html --log-level=WARN --output-dir "$here/html" --output "$name" "$nb"
+  # A tidied copy: without the host's "Loading extensions from `…/*.dll`" notices (internal paths, nothing a reader needs).
+  cp "$nb" "$tidied/$name.ipynb" && "$python" "$here/tools/notebook_outputs.py" tidy "$tidied/$name.ipynb"
+  jupyter nbconvert --to html --log-level=WARN --output-dir "$here/html" --output "$name" "$tidied/$name.ipynb"
   "$python" - "$here/html/$name.html" <<'PY'
 import re, sys
 path = sys.argv[1]
@@ -37,6 +41,9 @@ html = re.sub(r'<link[^>]*\shref="(?:https?|file):[^"]*"[^>]*>', "", html)
 # The kernel's connection script (.NET Interactive's first output: it probes the kernel's local HTTP address and loads
 # require.js from a CDN) has no kernel to find in a static page: drop it, so an exported page makes no request at all.
 html = re.sub(r"<div>\s*<div id='dotnet-interactive-this-cell-[^']*'.*?</script>\s*</div>", "", html, flags=re.S)
+# Long code lines wrap instead of running out of the page's fixed-width code column (they were cut off, issue 25).
+html = html.replace("</head>", "<style>.jp-InputArea-editor pre, .jp-OutputArea-output pre, .highlight pre "
+                    "{ white-space: pre-wrap; overflow-wrap: anywhere; }</style>\n</head>", 1)
 # MathJax's inline configuration is useless without MathJax.
 html = re.sub(r'<script type="text/x-mathjax-config">.*?</script>', "", html, flags=re.S)
 # Links between lessons lead to the exported pages.

@@ -8,7 +8,8 @@
 #                       environment/install-kernel.sh, loopback only) → notebooks/out/nbconvert/NAME.ipynb
 #   --workshop          the workshop preset (minutes per lesson; copies in notebooks/out[/nbconvert]/workshop/); default is the smoke preset
 #                       (FARCLUSS_SMOKE=1: tiny data, seconds of training), as CI runs them.
-#   LESSON.ipynb ...    only these (names in notebooks/); default: $FARCLUSS_LESSONS if set, else every lesson.
+#   LESSON.ipynb ...    only these (names in notebooks/, e.g. solutions/05-class-rebalancing-solutions.ipynb); default:
+#                       $FARCLUSS_LESSONS if set, else every lesson, then every lesson's solutions notebook.
 #
 # Builds the library and its chart helpers (Release) into .build/notebooks/, which every lesson's
 # first cell loads. A cell that fails is reported as "FAILED NAME, code cell N (...): error" and the
@@ -37,6 +38,8 @@ else unset FARCLUSS_SMOKE; preset=workshop; timeout_s="${NOTEBOOK_TIMEOUT:-1800}
 if [ ${#lessons[@]} -eq 0 ] && [ -n "${FARCLUSS_LESSONS:-}" ]; then read -r -a lessons <<<"$FARCLUSS_LESSONS"; fi
 if [ ${#lessons[@]} -eq 0 ]; then
   for nb in "$here"/[0-9][0-9]-*.ipynb; do lessons+=("$(basename "$nb")"); done
+  # Each lesson's worked answers (notebooks/solutions/NN-name-solutions.ipynb) run too, after the lessons.
+  for nb in "$here"/solutions/[0-9][0-9]-*-solutions.ipynb; do [ -f "$nb" ] && lessons+=("solutions/$(basename "$nb")"); done
 fi
 python=python3; command -v python3 >/dev/null || python=/usr/bin/python3
 
@@ -66,25 +69,27 @@ if [ "$engine" = nbconvert ]; then
   export JUPYTER_PATH="$root/.build/jupyter"
 fi
 
-cd "$here" # dotnet-repl resolves relative paths (the lessons' #r "../.build/...") against its working directory
 for lesson in "${lessons[@]}"; do
+  # dotnet-repl resolves relative paths (the lessons' #r "../.build/...") against its working directory, Jupyter against
+  # the notebook's folder: run each from its own folder (notebooks/, or notebooks/solutions/ for the answers).
+  cd "$here/$(dirname "$lesson")"
   name="$(basename "$lesson" .ipynb)"
   executed="$out/$name.ipynb"
   rm -f "$executed"
   start=$EPOCHREALTIME
   if [ "$engine" = repl ]; then
-    timeout "$timeout_s" dotnet tool run dotnet-repl -- --run "$lesson" --exit-after-run --output-path "$executed" > "$out/$name.log" 2>&1
+    timeout "$timeout_s" dotnet tool run dotnet-repl -- --run "$(basename "$lesson")" --exit-after-run --output-path "$executed" > "$out/$name.log" 2>&1
   else
     timeout "$timeout_s" jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout="$timeout_s" \
       --ExecutePreprocessor.allow_errors=True --ExecutePreprocessor.kernel_name=.net-csharp \
-      --output-dir "$out" --output "$name" "$lesson" > "$out/$name.log" 2>&1
+      --output-dir "$out" --output "$name" "$(basename "$lesson")" > "$out/$name.log" 2>&1
   fi
   status=$?
   seconds=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
   report=""
   if [ -f "$executed" ]; then
-    [ "$engine" = repl ] && "$python" tools/notebook_outputs.py tidy "$executed"
-    report="$("$python" tools/notebook_outputs.py errors "$executed" "$lesson")"
+    [ "$engine" = repl ] && "$python" "$here/tools/notebook_outputs.py" tidy "$executed"
+    report="$("$python" "$here/tools/notebook_outputs.py" errors "$executed" "$lesson")"
   fi
   if [ -n "$report" ]; then
     while IFS= read -r line; do echo "FAILED $line"; done <<<"$report"

@@ -26,7 +26,8 @@ public static partial class LessonCharts
 {
     /// <summary>
     /// Lesson 00: per class, the share of pixels (log axis: background dwarfs the digits) and the
-    /// share of canvases containing the class, one bar colour per split. Hover shows raw counts.
+    /// share of canvases containing the class, one bar colour per split. Hover shows raw counts (as labels on the bars
+    /// they were too small to read, issue 25).
     /// </summary>
     public static GenericChart ClassBalance(IReadOnlyList<ClassBalance> splits, IReadOnlyList<string> classNames)
     {
@@ -37,16 +38,16 @@ public static partial class LessonCharts
             var split = splits[s];
             var pixels = Plot.Bar(split.Split, classNames, split.PixelShare.Select(v => 100 * v), color: colors[s % colors.Length]).InSubplot(1);
             pixels.SetProperty("legendgroup", split.Split);
-            pixels.SetProperty("text", split.Pixels.Select(p => $"{p:N0} px").ToArray());
+            pixels.SetProperty("hovertext", split.Pixels.Select(p => $"{p:N0} px").ToArray());
             var canvases = Plot.Bar(split.Split, classNames, split.CanvasShare.Select(v => 100 * v), color: colors[s % colors.Length]).InSubplot(2);
             canvases.SetProperty("legendgroup", split.Split);
             canvases.SetProperty("showlegend", false);
-            canvases.SetProperty("text", split.CanvasesWithClass.Select(n => $"{n} of {split.Canvases}").ToArray());
+            canvases.SetProperty("hovertext", split.CanvasesWithClass.Select(n => $"{n} of {split.Canvases}").ToArray());
             traces.Add(pixels);
             traces.Add(canvases);
         }
         var extra = Plot.Grid(1, 2, ["pixels of the class (% of valid pixels, log scale)", "canvases containing the class (%)"]);
-        extra["yaxis"] = new Dictionary<string, object> { ["type"] = "log", ["title"] = new Dictionary<string, object> { ["text"] = "% of pixels" } };
+        extra["yaxis"] = Plot.LogAxis("% of pixels (log)");
         extra["yaxis2"] = new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = "% of canvases" } };
         extra["xaxis"] = Plot.CategoryAxis(classNames, "class");
         extra["xaxis2"] = Plot.CategoryAxis(classNames, "class");

@@ -49,8 +49,11 @@ public static partial class Lesson
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("FARCLUSS_HOME")))
             Environment.SetEnvironmentVariable("FARCLUSS_HOME", RepositoryRoot);
         NotebookHost.FirstTorchCall(() => TorchSharp.torch.set_num_threads(Config.Threads));
+        // The preset's passes checked on this CPU before any lesson trains (docs/numerics.md); cached after the first time.
+        var data = Config.Data;
+        var numerics = NumericsCheck.Ensure(NumericsShape.Of(Config, ConfigFile.ClassCountOf(data) ?? 2, ConfigFile.ChannelCountOf(data)));
         return $"preset {PresetName}, {TorchSharp.torch.get_num_threads()} torch threads, TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, " +
-               $"repository {RepositoryRoot}, data {Farcluss.Data.MnistFiles.DefaultDirectory()}";
+               $"repository {RepositoryRoot}, data {Farcluss.Data.MnistFiles.DefaultDirectory()}; numerics: {numerics.Description}";
     }
 
     /// <summary>The nearest folder at or above <paramref name="start"/> holding Farcluss.Kit.sln, or null.</summary>

@@ -58,7 +58,7 @@ public static partial class LessonCharts
     /// <summary>
     /// A grid of pictures, <paramref name="columns"/> per row: canvases in grey, masks in class
     /// colours (255 blank) with a colour key naming every class beside the grid, maps in Viridis on
-    /// [0, 1] with one colour bar. <c>classNames</c> names the key's entries (default "class 0", "class 1", …).
+    /// [0, 1] with one colour bar. <c>classNames</c> names the key's entries and is required with a mask panel.
     /// </summary>
     public static GenericChart Pictures(string title, IReadOnlyList<Panel> panels, int columns, int numClasses = 11, int panelSize = 170,
         IReadOnlyList<string>? classNames = null)
@@ -79,7 +79,10 @@ public static partial class LessonCharts
             traces.Add(trace.InSubplot(i + 1));
         }
         bool key = panels.Any(p => p.Kind == PanelKind.Mask);
-        if (key) traces.AddRange(ClassKey(numClasses, classNames));
+        if (key && (classNames is null || classNames.Count < numClasses))
+            throw new ArgumentException($"a mask picture needs the names of its {numClasses} classes for its colour key " +
+                                        "(pass classNames: data.ClassNames); \"class 8\" would not say that yellow is digit 7", nameof(classNames));
+        if (key) traces.AddRange(ClassKey(numClasses, classNames!));
         var extra = Plot.Grid(rows, columns, panels.Select(p => p.Title).ToArray(), image: true);
         // The key runs in one row under the pictures, clear of the heat maps' colour bar on the right.
         extra["height"] = rows * panelSize + 90 + (key ? 50 : 0);
@@ -100,12 +103,12 @@ public static partial class LessonCharts
     /// One legend entry per class in its mask colour: marker traces with no points (nothing is drawn on
     /// the pictures), so the legend is the key. Blank mask pixels are ignored (255).
     /// </summary>
-    static IEnumerable<Trace> ClassKey(int numClasses, IReadOnlyList<string>? classNames)
+    static IEnumerable<Trace> ClassKey(int numClasses, IReadOnlyList<string> classNames)
     {
         for (int c = 0; c < numClasses; c++)
         {
             var entry = new Trace2D("scatter");
-            entry.SetProperty("name", classNames is not null && c < classNames.Count ? classNames[c] : $"class {c}");
+            entry.SetProperty("name", classNames[c]);
             entry.SetProperty("mode", "markers");
             entry.SetProperty("x", new double?[] { null });
             entry.SetProperty("y", new double?[] { null });

@@ -17,6 +17,17 @@ public static class Plot
     /// <summary>Colour of class <paramref name="c"/> (cycles after <see cref="ClassColors"/>).</summary>
     public static string ClassColor(int c) => ClassColors[c % ClassColors.Count];
 
+    /// <summary>
+    /// Colours of series that are not classes (τ values, splits, arms of a comparison), in order: plotly's qualitative
+    /// colours. A chart that draws one series in two panels gives both traces <see cref="SeriesColor"/> explicitly: left to
+    /// plotly.js, every trace takes the next colour, so the second panel's bars would not match the legend (issue 25).
+    /// </summary>
+    public static readonly IReadOnlyList<string> SeriesColors =
+        ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+
+    /// <summary>Colour of series <paramref name="i"/> (cycles after <see cref="SeriesColors"/>).</summary>
+    public static string SeriesColor(int i) => SeriesColors[i % SeriesColors.Count];
+
     /// <summary>NaN and infinities → null (a gap in plotly.js), other values unchanged.</summary>
     public static double? Value(double v) => double.IsFinite(v) ? v : null;
 
@@ -119,6 +130,27 @@ public static class Plot
         var layout = new Layout();
         foreach (var (key, value) in attributes) layout.SetProperty(key, value);
         return layout;
+    }
+
+    /// <summary>
+    /// A log axis with a title and a labelled tick at every power of ten only (0.01, 0.1, 1, 10, …). Left to itself plotly.js
+    /// also labels 2 and 5 between the powers, and on a short range a reader sees bare "5" and "2" ticks with no unit; small
+    /// powers are written 10⁻⁴, not "100μ".
+    /// </summary>
+    public static Dictionary<string, object> LogAxis(string title) => new()
+    {
+        ["type"] = "log", ["dtick"] = 1, ["exponentformat"] = "power", ["title"] = new Dictionary<string, object> { ["text"] = title },
+    };
+
+    /// <summary>
+    /// A legend in rows under the plot (horizontal), for charts with many entries: a vertical legend taller than the
+    /// plot scrolls, and hides its last entries (lesson 05's digits 8 and 9, issue 25). Needs a bottom margin.
+    /// </summary>
+    public static Dictionary<string, object> LegendBelow(string? title = null)
+    {
+        var legend = new Dictionary<string, object> { ["orientation"] = "h", ["x"] = 0, ["xanchor"] = "left", ["y"] = -0.22, ["yanchor"] = "top" };
+        if (title is not null) legend["title"] = new Dictionary<string, object> { ["text"] = title };
+        return legend;
     }
 
     /// <summary>Axis attributes holding only a title.</summary>

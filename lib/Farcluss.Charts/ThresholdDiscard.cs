@@ -55,6 +55,19 @@ public sealed record ThresholdDiscard(
             Share(wrong, kept),
             Share(wrong, discarded));
     }
+
+    /// <summary>
+    /// One line for a lesson: what τ discards, and how often the teacher is wrong among the pixels kept and those discarded.
+    /// A group with no pixel (nothing kept: a weak teacher is never that confident) says so instead of "NaN%".
+    /// </summary>
+    public string Describe()
+    {
+        static string Percent(double share) => double.IsFinite(share) ? $"{100 * share:F1}%" : "–";
+        string kept = double.IsFinite(ErrorAmongKept) ? $"wrong among kept {Percent(ErrorAmongKept)}"
+            : "no pixel kept (the teacher is never this confident), so none wrong among kept";
+        string dropped = double.IsFinite(ErrorAmongDiscarded) ? $"among discarded {Percent(ErrorAmongDiscarded)}" : "none discarded";
+        return $"τ = {Threshold}: {Percent(Discarded)} of pixels discarded (edges {Percent(DiscardedEdge)}, interiors {Percent(DiscardedInterior)}); {kept}, {dropped}";
+    }
 }
 
 public static partial class LessonCharts
@@ -63,13 +76,15 @@ public static partial class LessonCharts
     public static GenericChart ThresholdDiscard(IReadOnlyList<ThresholdDiscard> measurements, IReadOnlyList<string> classNames)
     {
         var traces = new List<Trace>();
-        foreach (var m in measurements)
+        for (int i = 0; i < measurements.Count; i++)
         {
+            var m = measurements[i];
             string name = $"τ = {m.Threshold:0.##}";
-            var byClass = Plot.Bar(name, classNames, m.DiscardedByClass.Select(v => 100 * v)).InSubplot(1);
+            string color = Plot.SeriesColor(i); // the same in both panels, so the legend names the bars on the right too
+            var byClass = Plot.Bar(name, classNames, m.DiscardedByClass.Select(v => 100 * v), color: color).InSubplot(1);
             byClass.SetProperty("legendgroup", name);
             var byRegion = Plot.Bar(name, ["edges", "interiors", "all pixels"],
-                new[] { m.DiscardedEdge, m.DiscardedInterior, m.Discarded }.Select(v => 100 * v)).InSubplot(2);
+                new[] { m.DiscardedEdge, m.DiscardedInterior, m.Discarded }.Select(v => 100 * v), color: color).InSubplot(2);
             byRegion.SetProperty("legendgroup", name);
             byRegion.SetProperty("showlegend", false);
             traces.Add(byClass);
@@ -80,7 +95,8 @@ public static partial class LessonCharts
         extra["height"] = 420;
         extra["yaxis"] = Plot.AxisTitle("% of the class's pixels below τ");
         extra["xaxis"] = Plot.CategoryAxis(classNames, "true class");
-        extra["xaxis2"] = Plot.CategoryAxis(["edges", "interiors", "all pixels"]);
+        extra["xaxis2"] = Plot.CategoryAxis(["edges", "interiors", "all pixels"], "pixels of the hidden masks");
+        extra["yaxis2"] = Plot.AxisTitle("% of the region's pixels below τ");
         return Plot.Chart(traces, Plot.Layout("What a confidence threshold throws away", extra: extra));
     }
 }

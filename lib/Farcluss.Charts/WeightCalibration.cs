@@ -42,7 +42,7 @@ public static partial class LessonCharts
     {
         var labels = bins.Select(b => $"{b.Low:0.0}–{b.High:0.0}").ToArray();
         var accuracy = Plot.Bar("pseudo-label accuracy", labels, bins.Select(b => 100 * b.Accuracy));
-        accuracy.SetProperty("text", bins.Select(b => $"{b.Count:N0} px").ToArray());
+        accuracy.SetProperty("hovertext", bins.Select(b => $"{b.Count:N0} px").ToArray());
         long total = Math.Max(1, bins.Sum(b => b.Count));
         var share = Plot.Line("share of pixels", labels, bins.Select(b => 100.0 * b.Count / total), dash: "dot");
         return Plot.Chart([accuracy, share], Plot.Layout(title, yTitle: "% (accuracy: of the bin's pixels; share: of all pixels)",

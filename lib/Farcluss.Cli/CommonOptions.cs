@@ -45,7 +45,17 @@ sealed class CommonOptions
         if (result.GetValue(DataRoot) is string root) config = config with { Data = config.Data with { Root = root } };
         // Before any data is read or anything is written: --steps 0 or a bad --device end here, in a second.
         config.Validate(ConfigFile.ClassCountOf(config.Data) ?? Labels.Ignore);
+        RequireDevice(config, result.GetValue(Device) is null ? file?.FullName : null);
         return config;
+    }
+
+    /// <summary>A device that is not there (cuda on a machine without a GPU) is refused here, before the data
+    /// loads; <paramref name="source"/> is the config file when the device came from it.</summary>
+    static void RequireDevice(TrainingConfig config, string? source)
+    {
+        if (!string.Equals(config.Device, "cuda", StringComparison.OrdinalIgnoreCase)) return;
+        try { Farcluss.Runtime.DeviceChoice.Resolve(config.Device); }
+        catch (KitException e) when (source is not null) { throw new KitException(e.Message, source, e); }
     }
 
     public static string RepositoryRoot =>

@@ -63,8 +63,20 @@ static class TrainCommands
         if (resuming && replacing) throw new KitException("--resume continues the run in --out, --overwrite replaces it: give one of them");
         // Checked before anything is written, so that a refused command leaves the folder as it was.
         if (resuming) Checkpoint.RequireSameSettings(checkpoint, config);
-        else if (!replacing) RunFolder.RequireEmpty(runDirectory);
+        else if (replacing) RunFolder.RequireReplaceable(runDirectory);
+        else RunFolder.RequireEmpty(runDirectory);
         using var folder = RunFolder.Acquire(runDirectory);
+        try { return TrainLocked(folder, checkpoint, config, name, resuming, replacing); }
+        catch
+        {
+            folder.ReleaseUnused(); // a command that failed before writing anything leaves no folder or lock file behind
+            throw;
+        }
+    }
+
+    static int TrainLocked(RunFolder folder, string checkpoint, TrainingConfig config, string name, bool resuming, bool replacing)
+    {
+        var runDirectory = folder.Path;
         // Once more under the lock: another command may have changed the folder in between.
         if (resuming) Checkpoint.RequireSameSettings(checkpoint, config);
         else if (replacing) folder.Replace();
@@ -77,7 +89,7 @@ static class TrainCommands
             Checkpoint.Restore(trainer, checkpoint);
             Console.Error.WriteLine($"resumed {checkpoint} at step {trainer.Step}");
         }
-        AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.json"), ConfigFile.ToJson(config));
+        AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.json"), ConfigFile.ToJson(config, trainer.Numerics));
         var run = trainer.Run(runDirectory);
         Tables.PrintEval(run.TeacherTest, data.ClassNames);
         Tables.PrintEval(run.StudentTest, data.ClassNames);
@@ -111,7 +123,7 @@ static class TrainCommands
             {
                 "test" => data.Test,
                 "validation" => data.Validation ?? throw new KitException("this dataset has no validation split"),
-                _ => throw new KitException($"--split must be test or validation, got '{which}'"),
+                _ => throw new KitException($"--split must be test or validation, got {Echo.Quote(which)}"),
             };
             var matrix = Farcluss.Evaluation.Evaluator.ConfusionOf(model, target, data.NumClasses, dev);
             var eval = new EvalResult(which!, "teacher", header.Step, matrix.MeanIoU(), matrix.PerClassIoU(), matrix.PixelAccuracy());
@@ -160,6 +172,7 @@ static class TrainCommands
                 var runDirectory = Path.Combine(runsRoot, preset, $"{name}-s{runSeed}");
                 // A fresh run replaces the folder's run files, under the folder's lock; RunOne writes config.json, which the
                 // lessons check before they use a run.
+                RunFolder.RequireReplaceable(runDirectory); // before the lock file is made, so a refusal leaves nothing
                 using var held = RunFolder.Acquire(runDirectory);
                 held.Replace();
                 var run = Ablation.RunOne(config, data, name, runSeed, new ConsoleProgress(name).Report, runDirectory);
@@ -181,7 +194,8 @@ static class TrainCommands
         var only = new Option<string?>("--only") { Description = "Comma-separated variants to (re)run alone; default: the ladder and the leave-one-out rows." };
         var output = new Option<string>("--out")
         {
-            Description = "Results file stem, relative to the current directory: writes STEM.json and STEM.md. The default is the " +
+            Description = "Results file stem, relative to the current directory: writes STEM.json and STEM.md (a folder, ending in /, " +
+                          "means FOLDER/ablation); saves from several commands at once merge under a lock (.NAME.lock beside them). The default is the " +
                           "committed results: runs with other settings than the file's (another preset, --steps, --config) are refused there.",
             DefaultValueFactory = _ => "results/ablation",
         };
@@ -200,6 +214,11 @@ static class TrainCommands
             Description = "Train nothing: rewrite STEM.md from STEM.json as it is (after a stopped ablate left the table stale, or to " +
                           "refresh a table made by an older version).",
         };
+        var check = new Option<bool>("--check")
+        {
+            Description = "Train nothing: check that STEM.md shows STEM.json as it is (the SHA-256 the table names is the JSON's); " +
+                          "exit 1 naming both when it does not (then ablate --table-only makes it again).",
+        };
         var runs = new Option<string?>("--runs")
         {
             Description = "Keep each run's folder (metrics.jsonl with the validation curve, config.json, checkpoint.bin) in DIR/<variant>-s<seed>; " +
@@ -212,71 +231,86 @@ static class TrainCommands
             "(every difference is named and nothing is trained), otherwise choose another --out or pass --replace. " +
             "STEM.md is rewritten from STEM.json after every run and names the JSON's SHA-256, so a table always says which results it shows.");
         common.AddTo(command);
-        foreach (Option option in new Option[] { seeds, only, output, replace, split, runs, tableOnly }) command.Options.Add(option);
+        foreach (Option option in new Option[] { seeds, only, output, replace, split, runs, tableOnly, check }) command.Options.Add(option);
         command.SetAction(result =>
         {
-            if (result.GetValue(tableOnly)) return RewriteTable(result.GetValue(output)!);
+            if (result.GetValue(tableOnly) && result.GetValue(check)) throw new KitException("--table-only rewrites the table, --check only reads it: give one of them");
+            if (result.GetValue(tableOnly)) return RewriteTable(new ResultsStem(result.GetValue(output)!));
+            if (result.GetValue(check)) return CheckTable(new ResultsStem(result.GetValue(output)!));
             var config = common.Build(result);
             var runsDirectory = result.GetValue(runs);
             var reportSplit = result.GetValue(split)!;
-            if (reportSplit is not ("test" or "validation")) throw new KitException($"--report-split must be test or validation, got '{reportSplit}'");
+            if (reportSplit is not ("test" or "validation")) throw new KitException($"--report-split must be test or validation, got {Echo.Quote(reportSplit)}");
             var seedList = result.GetValue(seeds)!.Split(',', StringSplitOptions.RemoveEmptyEntries)
-                .Select(s => int.TryParse(s.Trim(), out int seed) ? seed : throw new KitException($"--seeds takes comma-separated integers, got '{s}'"))
+                .Select(s => int.TryParse(s.Trim(), out int seed) ? seed : throw new KitException($"--seeds takes comma-separated integers, got {Echo.Quote(s)}"))
                 .ToArray();
             var names = (result.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                          ?? Variants.AblationNames.ToArray());
             foreach (var n in names) (config with { Method = Variants.Get(n, config.Method) }).Validate(ConfigFile.ClassCountOf(config.Data) ?? Labels.Ignore);
-            return AblateInto(result.GetValue(output)!, config, result.GetValue(common.Preset)!, names, seedList, reportSplit,
+            return AblateInto(new ResultsStem(result.GetValue(output)!), config, result.GetValue(common.Preset)!, names, seedList, reportSplit,
                               result.GetValue(replace), result.GetValue(runs));
         });
         return command;
     }
 
     /// <summary>ablate's work: every refusal checked before the data loads, then each (variant, seed) trained and saved.</summary>
-    static int AblateInto(string stem, TrainingConfig config, string preset, string[] names, int[] seedList, string reportSplit,
+    static int AblateInto(ResultsStem stem, TrainingConfig config, string preset, string[] names, int[] seedList, string reportSplit,
                           bool replace, string? runsDirectory)
     {
-        var jsonPath = stem + ".json";
-        // Everything that can refuse is checked before the data is loaded and before any training.
-        AblationReport? previous = null;
-        if (File.Exists(jsonPath) && !replace)
+        // Everything that can refuse is checked before the data is loaded and before any training (and checked again
+        // under the results' lock when each run is saved: another command may write the same stem meanwhile).
+        var template = new AblationReport { Command = "", Preset = preset, ClassNames = [], RarestClasses = [], Split = reportSplit, Config = config };
+        if (!replace && stem.Read() is { } previous)
         {
-            previous = Ablation.FromJson(File.ReadAllText(jsonPath), jsonPath);
-            var differences = Ablation.MergeDifferences(previous, new AblationReport
-                { Command = "", Preset = preset, ClassNames = [], RarestClasses = [], Split = reportSplit, Config = config });
+            var differences = Ablation.MergeDifferences(previous, template);
             if (differences.Count > 0)
                 throw new KitException($"these runs would join results made with other settings ({string.Join("; ", differences)}); " +
-                                       "write them elsewhere with --out, or start this file afresh with --replace", jsonPath);
+                                       "write them elsewhere with --out, or start this file afresh with --replace", stem.JsonPath);
         }
-        AtomicFile.EnsureWritable(Path.GetDirectoryName(Path.GetFullPath(stem))!);
+        AtomicFile.EnsureWritable(Path.GetDirectoryName(Path.GetFullPath(stem.Stem))!);
         var data = LoadData(config);
-        var report = NewReport(config, data, preset) with { Split = reportSplit, Config = config };
-        if (previous is not null) report.Runs.AddRange(previous.Runs);
+        template = NewReport(config, data, preset) with { Split = reportSplit, Config = config };
+        AblationReport? report = null;
+        bool startAfresh = replace;
         foreach (var name in names)
             foreach (var s in seedList)
             {
                 var runDirectory = runsDirectory is null ? null : Path.Combine(runsDirectory, $"{name}-s{s}");
                 // The run replaces its row, so it replaces its folder too; the lock keeps a second ablate out meanwhile.
+                if (runDirectory is not null) RunFolder.RequireReplaceable(runDirectory); // before the lock file is made
                 using var folder = runDirectory is null ? null : RunFolder.Acquire(runDirectory);
                 folder?.Replace();
                 var run = Ablation.RunOne(config, data, name, s, new ConsoleProgress($"{name} seed {s}").Report, runDirectory);
-                report.Runs.RemoveAll(r => r.Variant == name && r.Seed == s);
-                report.Runs.Add(run);
-                Save(report, stem); // after every run, so a stopped ablation keeps what finished
+                // After every run, so a stopped ablation keeps what finished; merged with what is on disk now.
+                report = stem.Add(template, run, startAfresh);
+                startAfresh = false;
             }
-        Console.WriteLine(Ablation.ToMarkdown(report));
+        if (report is not null) Console.WriteLine(Ablation.ToMarkdown(report));
         return 0;
     }
 
-    /// <summary>ablate --table-only: STEM.md made again from STEM.json's bytes, which are not touched.</summary>
-    static int RewriteTable(string stem)
+    /// <summary>ablate --table-only: STEM.md made again from STEM.json's bytes, which are not touched; says whether it was stale.</summary>
+    static int RewriteTable(ResultsStem stem)
     {
-        var jsonPath = stem + ".json";
-        if (!File.Exists(jsonPath)) throw new KitException("no results file to make a table from", jsonPath);
-        var json = File.ReadAllText(jsonPath);
-        var report = Ablation.FromJson(json, jsonPath);
-        WriteTable(report, json, stem);
-        Console.Error.WriteLine($"rewrote {stem}.md from {jsonPath} ({report.Runs.Count} runs); trained nothing");
+        var before = stem.RewriteTable();
+        string was = before.Current ? "it was up to date" : before.Shown is null
+            ? "it was stale: it named no SHA-256 (missing, or made by an older version)"
+            : $"it was stale: it showed SHA-256 {before.Shown[..12]}…, {Path.GetFileName(stem.JsonPath)}'s is {before.Actual[..12]}…";
+        Console.Error.WriteLine($"rewrote {stem.TablePath} from {stem.JsonPath} ({before.Runs} runs; {was}); trained nothing");
+        return 0;
+    }
+
+    /// <summary>ablate --check: exit 0 when STEM.md shows STEM.json as it is, else one error line naming both hashes.</summary>
+    static int CheckTable(ResultsStem stem)
+    {
+        var status = stem.Check();
+        if (status.Shown is null)
+            throw new KitException($"stale table: it names no SHA-256 of {Path.GetFileName(stem.JsonPath)} (missing, or made by an older version); " +
+                                   "make it again with ablate --table-only", stem.TablePath);
+        if (!status.Current)
+            throw new KitException($"stale table: it shows SHA-256 {status.Shown}, but {Path.GetFileName(stem.JsonPath)}'s is {status.Actual}; " +
+                                   "make it again with ablate --table-only", stem.TablePath);
+        Console.WriteLine($"{stem.TablePath} shows {stem.JsonPath} ({status.Runs} runs, SHA-256 {status.Actual})");
         return 0;
     }
 
@@ -287,23 +321,6 @@ static class TrainCommands
         ClassNames = data.ClassNames.ToArray(),
         RarestClasses = data.RarestClasses(3),
     };
-
-    /// <summary>
-    /// The JSON (the results) first, then the table made from it, each replaced whole. The table names the
-    /// SHA-256 of the JSON text it shows, so after a kill between the two writes the stale table says so
-    /// (its hash is not the JSON's) instead of passing for the results; the next ablate rewrites it.
-    /// </summary>
-    static void Save(AblationReport report, string stem)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(stem))!);
-        var json = Ablation.ToJson(report);
-        AtomicFile.WriteAllText(stem + ".json", json);
-        WriteTable(report, json, stem);
-    }
-
-    /// <summary>STEM.md: the table of <paramref name="report"/>, naming the SHA-256 of <paramref name="json"/>, STEM.json's text.</summary>
-    static void WriteTable(AblationReport report, string json, string stem) =>
-        AtomicFile.WriteAllText(stem + ".md", Ablation.ToMarkdown(report, json, Path.GetFileName(stem + ".json")));
 
     public static TrainingData LoadData(TrainingConfig config)
     {

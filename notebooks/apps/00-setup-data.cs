@@ -51,6 +51,8 @@ takes is in [notebooks/README.md](README.md#before-class).
 The method, with every equation and every choice the kit makes where the paper is silent, is in
 [docs/METHOD.md](../docs/METHOD.md); the words the lessons use (labeled, unlabeled, weak and strong view, teacher,
 student, …) are in the [glossary](../README.md#glossary).
+
+**Time:** about 10 seconds with the workshop preset on a 2-core CPU (measured 7 s in Jupyter, [README](README.md)). Worked answers to the exercises: [solutions/00-setup-data-solutions.ipynb](solutions/00-setup-data-solutions.ipynb).
 """);
 
 // ---- code cell 1 ----
@@ -115,7 +117,7 @@ $"{dataset.NumClasses} classes; normalisation mean {dataset.Normalization.Mean[0
 lessonPage.Text("""
 ## Canvases beside their masks
 
-Each pair shows a labeled canvas and its mask (one colour per class, named in the key on the right; the ignored rims are blank).
+Each pair shows a labeled canvas and its mask (one colour per class, named in the key below the pictures; the ignored rims are blank).
 """);
 
 // ---- code cell 6 ----

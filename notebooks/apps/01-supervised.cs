@@ -37,6 +37,8 @@ lessonPage.Text("""
 - the compact DeepLabV3+ the kit trains on a CPU, built by `ModelFactory` from `ModelSettings`;
 - the supervised loss and how the one `Trainer` runs it (`Variants.Supervised`);
 - mIoU from one confusion matrix, and per-class IoU: which classes suffer when only a small share of the canvases is labeled (the preset's `LabeledFraction`).
+
+**Time:** about 2 minutes with the workshop preset on a 2-core CPU with the main job's runs (`./farcluss compare`) on disk (measured 106 s in Jupyter, [README](README.md)). Without them it trains both runs live (the preset's 3600 steps each, several minutes apiece on a 2-core CPU): run `./farcluss compare` before class. Worked answers to the exercises: [solutions/01-supervised-solutions.ipynb](solutions/01-supervised-solutions.ipynb).
 """);
 
 // ---- code cell 1 ----

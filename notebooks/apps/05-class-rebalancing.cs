@@ -37,6 +37,8 @@ lessonPage.Text("""
 - FARCLUSS's third part: per-class loss weights from smoothed pseudo-label frequencies (`ClassRebalancer`);
 - how the frequencies f_c and weights r_c move during training;
 - per-class IoU with and without rebalancing, and what the exponent β does.
+
+**Time:** under a minute with the workshop preset on a 2-core CPU with the main job's runs (`./farcluss compare`) on disk (measured 36 s in Jupyter, [README](README.md)). Without them it first trains a 400-step teacher live (seconds), and its live comparison starts from that weaker teacher. Worked answers to the exercises: [solutions/05-class-rebalancing-solutions.ipynb](solutions/05-class-rebalancing-solutions.ipynb).
 """);
 
 // ---- code cell 1 ----
@@ -144,7 +146,7 @@ lessonPage.Text("""
 
 The committed ablation keeps each run's `metrics.jsonl` (`results/ablation-runs/<variant>-s<seed>/`). Below, from seed 0 of
 the workshop preset: the FARCLUSS run's smoothed pseudo-label frequencies f_c and class weights r_c over its
-semi-supervised steps (the first 1200 are supervised, so nothing is logged for them), then, per true class, how often
+semi-supervised steps (its first third is a supervised warm-up in which the rebalancer counts nothing, so the chart starts at the first logged step after it), then, per true class, how often
 the teacher's pseudo-label was right on the unlabeled canvases over the last quarter of training (against their hidden
 masks, which no loss reads), with and without rebalancing, and the test IoU each run reached.
 """);

@@ -70,6 +70,13 @@ def errors(path, name):
 PROGRESS = re.compile(r"^(.+?): step \d+/\d+ \[")
 
 
+def is_extension_notice(output):
+    """The host's "Loading extensions from `…/Plotly.NET.Interactive.dll`" notices (one per package that ships a .NET
+    Interactive extension): internal paths that tell a reader nothing about the lesson (issue 25)."""
+    plain = text(output.get("data", {}).get("text/plain")) or text(output.get("text"))
+    return output.get("output_type") in ("display_data", "stream") and plain.startswith("Loading extensions from ")
+
+
 def tidy(path):
     """dotnet-repl writes every update of a display as a new output. Two kinds of updating display are
     known here: the kernel's package restore ("Installing Packages" ... "Installed Packages") and a
@@ -91,6 +98,8 @@ def tidy(path):
             continue
         kept = []
         for output in outputs:
+            if is_extension_notice(output):
+                continue
             k = key(output)
             if kept and k is not None and key(kept[-1]) == k:
                 kept[-1] = output

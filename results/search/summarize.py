@@ -11,7 +11,8 @@ def load(path):
     train, evals = [], []
     for line in open(path):
         row = json.loads(line)
-        (train if row["kind"] == "train" else evals).append(row.get("stats") or row.get("eval"))
+        if row["kind"] in ("train", "eval"):  # "numerics" lines say how the run computed
+            (train if row["kind"] == "train" else evals).append(row.get("stats") or row.get("eval"))
     return train, evals
 
 def pct(x):

@@ -4,7 +4,8 @@
 // holds traces, not merely that the page loaded, and that the page makes no network request at all. A chart
 // with a class axis (some trace's x or y values hold the class names "0" … "9") must make it a category axis
 // that draws "background" among its tick labels: issue 13 found plotly reading the names as numbers and
-// dropping background. Optionally saves screenshots: each page's first chart, or with --all-charts every
+// dropping background. Issue 25 added: traces of one legend group in one colour, no scrolling legend, no mask key entry
+// named "class N", a title on every visible axis, log axes labelled at powers of ten. Optionally saves screenshots: each page's first chart, or with --all-charts every
 // chart (PAGE-chart-K.png; the page's line lists which have a class axis). With --same-traces-as DIR, each page's
 // charts must also match those of DIR's page of the same name (a lesson's file-based app against the notebook's export,
 // issue 23): as many charts, and chart by chart the same traces (kind and name; numbers in names, such as a live run's
@@ -94,12 +95,38 @@ try {
           type: div._fullLayout?.[key]?.type,
           ticks: [...div.querySelectorAll(`g.${key.replace("axis", "")}tick text`)].map((t) => t.textContent),
         })),
+      // Issue 25. Traces of one legend group share its legend entry, so they must share its colour (lesson 02's second
+      // panel drew other colours than its legend showed).
+      groupColors: Object.entries((div._fullData ?? []).reduce((groups, t) => {
+        if (!t.legendgroup || t.visible === false) return groups;
+        const color = t.type === "bar" ? t.marker?.color : (t.line?.color ?? t.marker?.color);
+        (groups[t.legendgroup] ??= new Set()).add(String(color));
+        return groups;
+      }, {})).filter(([, colors]) => colors.size > 1).map(([group, colors]) => `${group}: ${[...colors].join(" ")}`),
+      // A legend taller than its space scrolls and hides its last entries (lesson 05's digits 8 and 9).
+      legendScrolls: [...div.querySelectorAll("g.legend rect.scrollbar")].some((r) => r.getBBox().height > 0),
+      // A mask picture's colour key must name every class ("class 8" for digit 7 names nothing).
+      unnamedKeys: [...div.querySelectorAll("g.legend text.legendtext")].map((t) => t.textContent).filter((t) => /^class \d+$/.test(t)),
+      // Every visible axis that draws tick labels says what it measures.
+      untitledAxes: Object.keys(div._fullLayout ?? {}).filter((k) => /^[xy]axis\d*$/.test(k))
+        .filter((k) => div._fullLayout[k].visible !== false && div.querySelectorAll(`g.${k.replace("axis", "")}tick text`).length > 0)
+        .filter((k) => !(div._fullLayout[k].title?.text ?? "").trim() || div._fullLayout[k].title.text === "Click to enter " + k[0].toUpperCase() + " axis title"),
+      // Log axes label powers of ten only: a bare "5" or "2" between them reads as a value without its decade.
+      bareLogTicks: Object.keys(div._fullLayout ?? {}).filter((k) => /^[xy]axis\d*$/.test(k) && div._fullLayout[k].type === "log")
+        .flatMap((k) => [...div.querySelectorAll(`g.${k.replace("axis", "")}tick text`)].map((t) => t.textContent)
+          .filter((text) => text && !/^(?:0\.0*1|10*|1e[+-−]?\d+|10\^?[−-]?\d+)$/.test(text.replace(/\u2212/g, "-").replace(/\u200b/g, "").trim()))
+          .map((text) => `${k} "${text}"`)),
     })));
     if (expected === 0) problems.push("the page has no chart at all");
     if (charts.length < expected) problems.push(`${charts.length} of ${expected} charts drawn`);
     charts.forEach((c, i) => {
       if (c.svg === 0) problems.push(`chart ${i + 1}: no SVG plot`);
       if (c.traces === 0 || c.drawnTraces === 0) problems.push(`chart ${i + 1}: no traces drawn (${c.traces} in data, ${c.drawnTraces} in the SVG)`);
+      if (c.groupColors.length) problems.push(`chart ${i + 1}: a legend entry's traces differ in colour (${c.groupColors.join("; ")})`);
+      if (c.legendScrolls) problems.push(`chart ${i + 1}: its legend scrolls, hiding entries`);
+      if (c.unnamedKeys.length) problems.push(`chart ${i + 1}: its colour key names no class: ${c.unnamedKeys.join(", ")}`);
+      if (c.untitledAxes.length) problems.push(`chart ${i + 1}: axes without a title: ${c.untitledAxes.join(", ")}`);
+      if (c.bareLogTicks.length) problems.push(`chart ${i + 1}: log-axis ticks that are not powers of ten: ${c.bareLogTicks.slice(0, 4).join(", ")}`);
       for (const a of c.classAxes)
         if (a.type !== "category" || !a.ticks.includes("background"))
           problems.push(`chart ${i + 1}: its class axis (${a.key}, type ${a.type}) draws no "background" tick (ticks: ${a.ticks.join(" ")})`);

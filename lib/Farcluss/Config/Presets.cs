@@ -123,5 +123,5 @@ public static class Presets
 
     public static TrainingConfig Get(string name) =>
         All.TryGetValue(name, out var make) ? make()
-            : throw new KitException($"unknown preset '{name}'; known: {string.Join(", ", All.Keys)}");
+            : throw new KitException($"unknown preset {Echo.Quote(name)}; known: {string.Join(", ", All.Keys)}");
 }

@@ -10,6 +10,9 @@ public sealed record DataSettings
     /// "cityscapes-folder" (Cityscapes layout, masks prepared to train ids): see docs/full-scale.md.</summary>
     public string Kind { get; init; } = "m2nist-lt";
 
+    /// <summary>Every <see cref="Kind"/> the kit reads.</summary>
+    public static readonly IReadOnlyList<string> Kinds = ["m2nist-lt", "voc-folder", "cityscapes-folder"];
+
     /// <summary>Folder holding the MNIST IDX files (m2nist-lt) or the dataset root (voc-folder, cityscapes-folder).
     /// Null: $FARCLUSS_DATA/mnist (voc, cityscapes), or data/mnist (voc, cityscapes) under the repository.</summary>
     public string? Root { get; init; }
@@ -114,24 +117,33 @@ public sealed record TrainingConfig
         MethodSettings.Require(EvalEvery >= 0 && CheckpointEvery >= 0, "eval_every and checkpoint_every must be ≥ 0");
         MethodSettings.Require(MaxBadSteps >= 0, $"max_bad_steps must be ≥ 0, got {MaxBadSteps}");
         MethodSettings.Require(Threads is >= 0 and <= 1024, $"threads must be in [0, 1024] (0: torch's default), got {Threads}");
-        MethodSettings.Require(Device?.ToLowerInvariant() is "auto" or "cpu" or "cuda", $"device must be auto, cpu or cuda, got '{Device}'");
+        MethodSettings.Require(Device?.ToLowerInvariant() is "auto" or "cpu" or "cuda", $"device must be auto, cpu or cuda, got {Echo.Quote(Device)}");
         MethodSettings.Require(Optimizer.LearningRate is > 0 and <= MaxLearningRate,
             $"optimizer.learning_rate must be in (0, {MaxLearningRate}], got {Optimizer.LearningRate}");
-        MethodSettings.Require(Optimizer.Name is "adam" or "sgd", $"optimizer.name must be adam or sgd, got '{Optimizer.Name}'");
+        MethodSettings.Require(Optimizer.Name is "adam" or "sgd", $"optimizer.name must be adam or sgd, got {Echo.Quote(Optimizer.Name)}");
         MethodSettings.Require(Optimizer.WeightDecay >= 0, $"optimizer.weight_decay must be ≥ 0, got {Optimizer.WeightDecay}");
         MethodSettings.Require(Optimizer.PolyPower >= 0,
             $"optimizer.poly_power must be ≥ 0 (the rate decays as (1 − t/T)^power; a negative power would make it grow), got {Optimizer.PolyPower}");
         MethodSettings.Require(Optimizer.BackboneLrMultiplier is >= 0 and <= 1000,
             $"optimizer.backbone_lr_multiplier must be in [0, 1000], got {Optimizer.BackboneLrMultiplier}");
+        MethodSettings.Require(DataSettings.Kinds.Contains(Data.Kind),
+            $"data.kind must be {string.Join(", ", DataSettings.Kinds)}, got {Echo.Quote(Data.Kind)}");
+        MethodSettings.Require(Farcluss.Models.ModelFactory.Kinds.Contains(Model.Kind),
+            $"model.kind must be {string.Join(", ", Farcluss.Models.ModelFactory.Kinds)}, got {Echo.Quote(Model.Kind)}");
         if (Model.Kind == Farcluss.Models.ModelSettings.Compact && Model.Width is int width)
             MethodSettings.Require(width is >= 4 and <= Farcluss.Models.CompactModelSettings.MaxWidth,
                 $"model.width must be in [4, {Farcluss.Models.CompactModelSettings.MaxWidth}], got {width}");
+        // The model's fields against its kind (a width on a ResNet, an output stride on the compact model).
+        var model = Model with { NumClasses = Math.Max(2, numClasses) };
+        if (Model.Kind == Farcluss.Models.ModelSettings.Compact) Farcluss.Models.ModelFactory.ToCompact(model);
+        else Farcluss.Models.ModelFactory.ToResNet(model);
         if (Data.Kind == "m2nist-lt")
         {
             Data.M2Nist.Validate();
             MethodSettings.Require(Data.M2Nist.LabeledCount >= 1,
                 $"data.m2nist.labeled_fraction {Data.M2Nist.LabeledFraction} of {Data.M2Nist.TrainCount} training canvases labels none: nothing to train on");
         }
+        Data.Evaluation.Validate();
         Augment.Validate();
         Method.Validate(numClasses);
     }

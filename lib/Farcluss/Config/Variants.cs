@@ -39,7 +39,7 @@ public static class Variants
     {
         var variant = All.FirstOrDefault(v => v.Name == name);
         if (variant.Apply is null)
-            throw new KitException($"unknown variant '{name}'; known: {string.Join(", ", All.Select(v => v.Name))}");
+            throw new KitException($"unknown variant {Echo.Quote(name)}; known: {string.Join(", ", All.Select(v => v.Name))}");
         return variant.Apply(basis ?? new MethodSettings());
     }
 

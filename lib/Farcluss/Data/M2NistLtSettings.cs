@@ -60,6 +60,9 @@ public sealed record M2NistLtSettings
     /// <summary>Side of a pasted digit: round(28 × DigitScale).</summary>
     public int DigitSide => (int)Math.Round(M2NistLt.MnistSide * DigitScale, MidpointRounding.AwayFromZero);
 
+    /// <summary>Largest canvas side (pixels): 32× the default 64.</summary>
+    public const int MaxCanvasSize = 2048;
+
     /// <summary>Most memory the generated images and masks may take (2 GiB); checked before any canvas is made.</summary>
     public const long MemoryBudgetBytes = 2L << 30;
 
@@ -82,6 +85,9 @@ public sealed record M2NistLtSettings
         Require(bytes <= MemoryBudgetBytes,
             $"{TrainCount} + {ValidationCount} + {TestCount} canvases of {CanvasSize}×{CanvasSize} take {bytes / (1 << 20)} MiB as images and masks, " +
             $"over the budget of {MemoryBudgetBytes >> 20} MiB: use fewer or smaller canvases");
+        // The budget above counts the dataset; a canvas is also one training sample, and a batch of them (as float32,
+        // with the model's activations, tens of bytes a pixel) must fit too: 32000² canvases pass the budget one at a time.
+        Require(CanvasSize <= MaxCanvasSize, $"CanvasSize must be at most {MaxCanvasSize} (one canvas is one training sample), got {CanvasSize}");
         Require(LabeledFraction is >= 0 and <= 1, $"LabeledFraction must be in [0, 1], got {LabeledFraction}");
         Require(ValidationPoolSize >= 0, $"ValidationPoolSize must not be negative, got {ValidationPoolSize}");
         Require(BackgroundThreshold is >= 0 and <= 256 && ForegroundThreshold is >= 1 and <= 256 && BackgroundThreshold <= ForegroundThreshold,

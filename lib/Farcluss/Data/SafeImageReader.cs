@@ -28,7 +28,24 @@ public static class SafeImageReader
     /// <summary>Largest file accepted, in bytes (256 MiB).</summary>
     public const long MaxFileBytes = 256L << 20;
 
-    static readonly Configuration PngAndJpegOnly = new(new PngConfigurationModule(), new JpegConfigurationModule());
+    /// <summary>
+    /// The only decoders the kit uses: PNG and JPEG, both ignoring metadata. ImageSharp 2.1.13 is listed as affected
+    /// by advisories in its TIFF codec and in ICC profile parsing (fixed only in the split-licensed 4.x): no TIFF
+    /// codec is registered here, and with <c>IgnoreMetadata</c> the JPEG decoder skips an APP2 ICC segment unread
+    /// (the kit uses pixels only; a profile would not change how it reads them). Tested with a JPEG whose ICC
+    /// segment is garbage (tests/Farcluss.Tests/Reliability/ImageDecoderTests.cs).
+    /// </summary>
+    public static Configuration Decoders { get; } = MakeDecoders();
+
+    static Configuration MakeDecoders()
+    {
+        var configuration = new Configuration(new PngConfigurationModule(), new JpegConfigurationModule());
+        configuration.ImageFormatsManager.SetDecoder(JpegFormat.Instance, new JpegDecoder { IgnoreMetadata = true });
+        configuration.ImageFormatsManager.SetDecoder(PngFormat.Instance, new PngDecoder { IgnoreMetadata = true });
+        return configuration;
+    }
+
+    static Configuration PngAndJpegOnly => Decoders;
     static readonly byte[] PngEnd = [0, 0, 0, 0, (byte)'I', (byte)'E', (byte)'N', (byte)'D', 0xAE, 0x42, 0x60, 0x82];
 
     /// <summary>An RGB image as uint8 [3, H, W].</summary>

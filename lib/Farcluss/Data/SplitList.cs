@@ -6,7 +6,10 @@ namespace Farcluss.Data;
 /// <c>JPEGImages/id.jpg</c>, mask <c>SegmentationClass/id.png</c>) or two paths relative to the
 /// dataset root separated by whitespace (<c>JPEGImages/a.jpg SegmentationClass/a.png</c>, or
 /// <c>leftImg8bit/train/… gtFine/train/…_gtFine_labelTrainIds.png</c>: UniMatch's split files).
-/// Blank lines are skipped; a last line without a newline counts (UniMatch's files end so).
+/// A file name with spaces: separate the fields of its line with a tab (<c>JPEGImages/my cat.jpg⇥SegmentationClass/my cat.png</c>);
+/// a line holding a tab is split at tabs only, each field trimmed. Other lines are split at any whitespace.
+/// Blank lines are skipped; a last line without a newline counts (UniMatch's files end so). The list must be a
+/// regular file of at most <see cref="MaxBytes"/> (Cityscapes' longest list is under 1 MB).
 /// Every path must stay inside the root and exist. Every problem is a <see cref="KitException"/>
 /// naming the list and the line. Taught in notebook 09.
 /// </summary>
@@ -20,21 +23,19 @@ public static class SplitList
     {
         if (!Directory.Exists(root)) throw new KitException("dataset root folder not found", root);
         string rootFull = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
-        string[] lines;
-        try { lines = File.ReadAllLines(splitFile); }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { throw new KitException("split list not found", splitFile, e); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new KitException($"cannot read split list: {e.Message}", splitFile, e); }
+        var lines = RegularFile.ReadAllText(splitFile, MaxBytes, "split list").Split('\n');
 
         var entries = new List<Entry>();
         for (int n = 0; n < lines.Length; n++)
         {
-            var fields = lines[n].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            var fields = Fields(lines[n]);
             if (fields.Length == 0) continue;
             var (imageRelative, maskRelative) = fields.Length switch
             {
                 1 => ($"JPEGImages/{fields[0]}.jpg", $"SegmentationClass/{fields[0]}.png"),
                 2 => (fields[0], fields[1]),
-                _ => throw new KitException($"line {n + 1}: expected an id or 'image_path mask_path', got {fields.Length} fields", splitFile),
+                _ => throw new KitException($"line {n + 1}: expected an id or 'image_path mask_path', got {fields.Length} fields " +
+                                            "(a file name with spaces: separate the two paths with a tab)", splitFile),
             };
             entries.Add(new Entry(Resolve(rootFull, imageRelative, splitFile, n + 1), Resolve(rootFull, maskRelative, splitFile, n + 1)));
         }
@@ -42,18 +43,26 @@ public static class SplitList
         return entries;
     }
 
+    /// <summary>Largest split list read (64 MiB).</summary>
+    public const long MaxBytes = 64L << 20;
+
+    /// <summary>A line's fields: at tabs when it holds one (names may then hold spaces), else at any whitespace.</summary>
+    public static string[] Fields(string line) => line.Contains('\t')
+        ? line.Split('\t', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        : line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+
     /// <summary>A path from a split list, made absolute; refuses absolute paths, paths that leave
     /// the root (a split list is data, and data must not point the kit at arbitrary files), and missing files.
     /// The check is on the path's text: a symbolic link inside the root is followed, as the user who made it intended.</summary>
     static string Resolve(string rootFull, string relative, string splitFile, int line)
     {
         if (Path.IsPathRooted(relative))
-            throw new KitException($"line {line}: '{relative}' is an absolute path; split lists hold paths relative to the dataset root", splitFile);
+            throw new KitException($"line {line}: {Echo.Quote(relative)} is an absolute path; split lists hold paths relative to the dataset root", splitFile);
         string full = Path.GetFullPath(Path.Combine(rootFull, relative));
         if (!full.StartsWith(rootFull + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            throw new KitException($"line {line}: '{relative}' points outside the dataset root {rootFull}", splitFile);
+            throw new KitException($"line {line}: {Echo.Quote(relative)} points outside the dataset root {rootFull}", splitFile);
         if (!File.Exists(full))
-            throw new KitException($"line {line}: file '{relative}' does not exist under {rootFull}", splitFile);
+            throw new KitException($"line {line}: file {Echo.Quote(relative)} does not exist under {rootFull}", splitFile);
         return full;
     }
 }

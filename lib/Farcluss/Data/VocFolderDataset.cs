@@ -52,6 +52,18 @@ public sealed class VocFolderDataset
     public (Tensor Image, Tensor Mask) LoadSample(int index)
     {
         var sample = Samples[index];
+        try { return LoadChecked(sample); }
+        catch (Exception e) when (MemoryFailure.Is(e))
+        {
+            // The machine's memory (or a limit on it) is smaller than this image needs: say which image and how big.
+            var (width, height) = SafeImageReader.Identify(sample.ImagePath);
+            throw new KitException($"reading this {width}×{height} image ({(double)width * height / 1e6:F1} megapixels) ran " +
+                                   $"{MemoryFailure.Describe(e)}: use smaller images or a machine with more free memory", sample.ImagePath, e);
+        }
+    }
+
+    (Tensor Image, Tensor Mask) LoadChecked(Sample sample)
+    {
         using var scope = NewDisposeScope();
         var image = SafeImageReader.ReadImage(sample.ImagePath);
         var mask = SafeImageReader.ReadIndexMask(sample.MaskPath);
@@ -157,9 +169,25 @@ public sealed class VocFolderDataset
                                    $"over the {MemoryBudgetBytes >> 30} GiB budget for a split held in memory", SplitFile);
     }
 
+    IReadOnlyList<(int Height, int Width)>? _sizes;
+
+    /// <summary>Every image's (height, width), from the headers alone (read once).</summary>
+    public IReadOnlyList<(int Height, int Width)> ImageSizes() =>
+        _sizes ??= Samples.Select(s => SafeImageReader.Identify(s.ImagePath)).Select(wh => (wh.Height, wh.Width)).ToList();
+
+    /// <summary>Refuses, from the headers alone, an image that evaluation (whole, or in windows of <paramref name="window"/>)
+    /// could not score within <see cref="Config.EvaluationSettings"/>' memory budgets.</summary>
+    public void RequireEvaluable(int? window)
+    {
+        var sizes = ImageSizes();
+        for (int i = 0; i < Count; i++)
+            Config.EvaluationSettings.RequireWithinBudget(Samples[i].ImagePath, sizes[i].Width, sizes[i].Height, NumClasses, window);
+    }
+
     public SegmentationSplit ToCanvasSplit(string name, (int Window, int Stride)? slidingWindow = null)
     {
-        var sizes = Samples.Select(s => SafeImageReader.Identify(s.ImagePath)).Select(wh => (Height: wh.Height, Width: wh.Width)).ToList();
+        RequireEvaluable(slidingWindow?.Window);
+        var sizes = ImageSizes().ToList();
         int height = sizes.Max(s => s.Height), width = sizes.Max(s => s.Width);
         RequireWithinBudget(Count, height, width, $"whole images padded to {height}×{width}");
         var images = zeros(new long[] { Count, Channels, height, width }, ScalarType.Byte);

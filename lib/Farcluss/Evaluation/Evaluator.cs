@@ -78,6 +78,7 @@ public static class Evaluator
     {
         settings.Validate();
         var (window, stride) = settings.Mode == EvaluationSettings.Sliding ? settings.Resolve(cropSize) : (0, 0);
+        dataset.RequireEvaluable(settings.Mode == EvaluationSettings.Sliding ? window : null);
         return Accumulate(model, dataset.NumClasses, dataset.Count, i =>
         {
             var (image, mask) = dataset.LoadSample(i);

@@ -20,7 +20,7 @@ public static class ModelFactory
     {
         ModelSettings.Compact => new CompactDeepLabV3Plus(ToCompact(settings), generator),
         ModelSettings.ResNet50 or ModelSettings.ResNet101 => new ResNetDeepLabV3Plus(ToResNet(settings), generator),
-        _ => throw new KitException($"model: unknown Kind \"{settings.Kind}\"; expected one of {string.Join(", ", Kinds)}."),
+        _ => throw new KitException($"model: unknown Kind {Echo.Quote(settings.Kind)}; expected one of {string.Join(", ", Kinds)}."),
     };
 
     /// <summary>
@@ -28,11 +28,11 @@ public static class ModelFactory
     /// that names a model (a checkpoint header) can be checked against its own length first. The compact
     /// model's count is exactly quadratic in its width (every convolution maps multiples of w to multiples of w,
     /// the input channels or the classes), so it is fitted on widths 4, 5 and 6, which cost kilobytes.
-    /// ResNets have a fixed size whatever a file says; their count is not estimated (null).
+    /// A ResNet's count is added up from its structure (<see cref="ResNetParameterCount"/>), building nothing.
     /// </summary>
-    public static long? ParameterCount(ModelSettings settings)
+    public static long ParameterCount(ModelSettings settings)
     {
-        if (settings.Kind != ModelSettings.Compact) return null;
+        if (settings.Kind != ModelSettings.Compact) return ResNetParameterCount(ToResNet(settings));
         var compact = ToCompact(settings);
         long CountAt(int width)
         {
@@ -44,6 +44,34 @@ public static class ModelFactory
         long w = compact.Width;
         // Newton's forward differences from w = 4: P(w) = P4 + (w−4) Δ + (w−4)(w−5)/2 Δ².
         return p4 + (w - 4) * (p5 - p4) + (w - 4) * (w - 5) / 2 * second;
+    }
+
+    /// <summary>
+    /// The parameters of <see cref="ResNetDeepLabV3Plus"/> counted by hand from its layers (bias-free convolutions,
+    /// BatchNorm's two per channel): torchvision's backbone (ResNet-50 23,508,032 and ResNet-101 42,500,160 for RGB
+    /// input), ASPP and decoder 16,837,296 + 256·C + C. The output stride changes dilations, not the count.
+    /// </summary>
+    public static long ResNetParameterCount(ResNetModelSettings settings)
+    {
+        static long ConvBn(long inChannels, long outChannels, int kernel) => inChannels * outChannels * kernel * kernel + 2 * outChannels;
+        long count = ConvBn(settings.InChannels, ResNetBackbone.StandardBaseWidth, 7);
+        long inPlanes = ResNetBackbone.StandardBaseWidth;
+        var blocks = ResNetBackbone.BlocksOf(settings.Depth);
+        for (int layer = 0; layer < 4; layer++)
+        {
+            long planes = (long)ResNetBackbone.StandardBaseWidth << layer, outPlanes = planes * ResNetBottleneck.Expansion;
+            for (int block = 0; block < blocks[layer]; block++)
+            {
+                count += ConvBn(inPlanes, planes, 1) + ConvBn(planes, planes, 3) + ConvBn(planes, outPlanes, 1);
+                if (block == 0) count += ConvBn(inPlanes, outPlanes, 1); // each layer's first block changes stride or channels
+                inPlanes = outPlanes;
+            }
+        }
+        const long aspp = ResNetModelSettings.AsppChannels, skip = ResNetModelSettings.LowLevelChannels;
+        count += ConvBn(ResNetBackbone.DeepChannels, aspp, 1) + 3 * ConvBn(ResNetBackbone.DeepChannels, aspp, 3)
+                 + ResNetBackbone.DeepChannels * aspp + aspp + ConvBn(5 * aspp, aspp, 1);
+        count += ConvBn(ResNetBackbone.LowLevelChannels, skip, 1) + ConvBn(aspp + skip, aspp, 3) + ConvBn(aspp, aspp, 3);
+        return count + aspp * settings.NumClasses + settings.NumClasses;
     }
 
     /// <summary>The compact model's own settings; throws if a ResNet-only field is set.</summary>

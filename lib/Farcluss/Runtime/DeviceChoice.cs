@@ -16,7 +16,7 @@ public static class DeviceChoice
                 : throw new KitException("--device cuda was asked for, but no CUDA device is available to TorchSharp " +
                                          "(build with -p:FarclussBackend=cuda on a machine with an NVIDIA GPU; see README, 'GPU')."),
             "auto" => torch.cuda.is_available() ? torch.CUDA : torch.CPU,
-            _ => throw new KitException($"unknown device '{choice}': use auto, cpu or cuda"),
+            _ => throw new KitException($"unknown device {Echo.Quote(choice)}: use auto, cpu or cuda"),
         };
     }
 }

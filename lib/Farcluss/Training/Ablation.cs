@@ -25,6 +25,9 @@ public sealed record AblationRun
     public required int Steps { get; init; }
     public double ForegroundPseudoLabelAccuracy { get; init; } = double.NaN;
     public double WeightKept { get; init; } = double.NaN;
+    /// <summary>How the run computed (<see cref="Runtime.NumericsVerdict"/>: path, CPU, libtorch); absent in runs made before it was recorded.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? NumericPath { get; init; }
 }
 
 /// <summary>A set of runs, with the command that made them, as committed under results/.</summary>
@@ -62,7 +65,7 @@ public static class Ablation
     {
         var config = baseConfig with { Method = Variants.Get(variant, baseConfig.Method), Seed = seed };
         using var trainer = new Trainer(config, data) { OnProgress = onProgress };
-        if (runDirectory is not null) AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.json"), ConfigFile.ToJson(config));
+        if (runDirectory is not null) AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.json"), ConfigFile.ToJson(config, trainer.Numerics));
         var result = trainer.Run(runDirectory);
         var rarest = data.RarestClasses(3);
         var lastSemi = result.Log.LastOrDefault(s => s.UnsupervisedLambda > 0);
@@ -82,6 +85,7 @@ public static class Ablation
             Steps = config.Steps,
             ForegroundPseudoLabelAccuracy = lastSemi?.ForegroundPseudoLabelAccuracy ?? double.NaN,
             WeightKept = lastSemi?.WeightKept ?? double.NaN,
+            NumericPath = $"{trainer.Numerics.Path} ({trainer.Numerics.Cpu}, libtorch {trainer.Numerics.Libtorch})",
         };
     }
 

@@ -120,6 +120,8 @@ public static class Checkpoint
     /// </summary>
     static (BinaryReader Reader, Header Header, long SectionsEnd) OpenChecked(string path)
     {
+        if (Directory.Exists(path))
+            throw new KitException("this is a folder; a checkpoint is a file (a run folder's checkpoint.bin)", path);
         if (!File.Exists(path)) throw new KitException("checkpoint not found", path);
         var reader = new BinaryReader(File.OpenRead(path));
         try
@@ -134,6 +136,9 @@ public static class Checkpoint
                 stream.Position = stream.Length - TrailerLength;
                 var expected = reader.ReadBytes(32);
                 long covered = reader.ReadInt64();
+                if (covered < afterHeader || covered > stream.Length)
+                    throw new KitException($"checkpoint is damaged (or cut short): its last {TrailerLength} bytes are not the checksum trailer " +
+                                           $"the kit writes (the file has {stream.Length} bytes)", path);
                 if (covered != stream.Length - TrailerLength)
                     throw new KitException($"checkpoint is damaged: it says it holds {covered + TrailerLength} bytes, the file has {stream.Length}" +
                                            (covered > stream.Length - TrailerLength ? " (cut short?)" : ""), path);
@@ -245,10 +250,10 @@ public static class Checkpoint
     /// </summary>
     static void RequireRoomFor(ModelSettings settings, long fileLength, string path)
     {
-        long? parameters;
-        try { parameters = ModelFactory.ParameterCount(settings); }
+        long count;
+        try { count = ModelFactory.ParameterCount(settings); }
         catch (KitException e) { throw new KitException($"checkpoint header describes a model the kit cannot build ({e.Message})", path, e); }
-        if (parameters is long count && 8 * count > fileLength)
+        if (8 * count > fileLength)
             throw new KitException($"checkpoint header describes a model of {count:N0} parameters, which needs at least {8 * count:N0} bytes, " +
                                    $"but the file has {fileLength:N0}", path);
     }

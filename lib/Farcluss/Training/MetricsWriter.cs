@@ -38,6 +38,8 @@ public sealed class MetricsWriter : IDisposable
 
     public void Write(StepStats stats) => WriteLine(new { kind = "train", stats });
     public void Write(EvalResult eval) => WriteLine(new { kind = "eval", eval });
+    /// <summary>How the run's numbers are computed from <paramref name="step"/> on (a resumed run may compute on another path).</summary>
+    public void Write(Runtime.NumericsVerdict numerics, long step) => WriteLine(new { kind = "numerics", step, numerics });
 
     void WriteLine(object value)
     {
@@ -68,7 +70,7 @@ public sealed class MetricsWriter : IDisposable
         foreach (var line in File.ReadAllText(path).Split('\n'))
         {
             if (LineStep(line) is not (string kind, long lineStep)) continue; // blank or half-written
-            if (lineStep < step || (lineStep == step && (kind == "train" || step < totalSteps)))
+            if (lineStep < step || (lineStep == step && (kind == "train" || kind == "eval" && step < totalSteps)))
                 kept.Append(line).Append('\n');
         }
         AtomicFile.WriteAllText(path, kept.ToString());
@@ -79,7 +81,7 @@ public sealed class MetricsWriter : IDisposable
         try
         {
             if (JsonNode.Parse(line) is not JsonObject o || o["kind"]?.GetValue<string>() is not string kind) return null;
-            var step = (kind == "train" ? o["stats"]?["step"] : o["eval"]?["step"])?.GetValue<long>();
+            var step = (kind switch { "train" => o["stats"]?["step"], "eval" => o["eval"]?["step"], _ => o["step"] })?.GetValue<long>();
             return step is long s ? (kind, s) : null;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)

@@ -15,9 +15,10 @@ public sealed class RunFolder : IDisposable
     public static readonly string[] RunFiles = ["checkpoint.bin", "checkpoint.bin.tmp", "metrics.jsonl", "metrics.jsonl.tmp", "config.json", "config.json.tmp"];
 
     readonly FileStream _lock;
+    readonly bool _madeFolder, _madeLock;
     public string Path { get; }
 
-    RunFolder(string path, FileStream held) => (Path, _lock) = (path, held);
+    RunFolder(string path, FileStream held, bool madeFolder, bool madeLock) => (Path, _lock, _madeFolder, _madeLock) = (path, held, madeFolder, madeLock);
 
     /// <summary>The entries of <paramref name="path"/> other than the lock file (none when it does not exist).</summary>
     public static string[] Contents(string path) =>
@@ -39,11 +40,14 @@ public sealed class RunFolder : IDisposable
     {
         try
         {
+            bool madeFolder = !Directory.Exists(path);
             Directory.CreateDirectory(path);
+            var lockPath = System.IO.Path.Combine(path, LockName);
+            bool madeLock = !File.Exists(lockPath);
             // On Linux and macOS .NET maps FileShare.None to an exclusive advisory lock (flock), which a
             // second process's open of the same file fails on.
-            var held = new FileStream(System.IO.Path.Combine(path, LockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            return new RunFolder(path, held);
+            var held = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return new RunFolder(path, held, madeFolder, madeLock);
         }
         catch (IOException e) when (e.HResult == 11 || e.Message.Contains("being used by another process"))
         {
@@ -55,14 +59,43 @@ public sealed class RunFolder : IDisposable
         }
     }
 
+    /// <summary>
+    /// Refuses, before anything is made in it (not even the lock file), a folder that <c>--overwrite</c> may not
+    /// replace: a symbolic link (its files are elsewhere, and replacing them through the link would change a
+    /// folder the command never named), or a folder holding anything a run does not write (`/`, a repository).
+    /// A folder that does not exist yet, or is empty, may be replaced.
+    /// </summary>
+    public static void RequireReplaceable(string path)
+    {
+        if (File.Exists(path)) throw new KitException("this is a file, not a run folder", path);
+        if (new DirectoryInfo(System.IO.Path.TrimEndingDirectorySeparator(path)).LinkTarget is { } target)
+            throw new KitException($"this run folder is a symbolic link (to {Echo.Quote(target)}): --overwrite replaces a run folder itself, " +
+                                   "never through a link; give the folder's own path", path);
+        var foreign = Contents(path).Except(RunFiles).ToArray();
+        if (foreign.Length > 0)
+            throw new KitException($"--overwrite replaces a run, but this folder also holds {string.Join(", ", foreign.Take(5).Select(Echo.Quote))}" +
+                                   $"{(foreign.Length > 5 ? $" and {foreign.Length - 5} more" : "")}; choose another --out", path);
+    }
+
     /// <summary>Removes the previous run's files (only the kit's own; anything else in the folder is refused).</summary>
     public void Replace()
     {
-        var foreign = Contents(Path).Except(RunFiles).ToArray();
-        if (foreign.Length > 0)
-            throw new KitException($"--overwrite replaces a run, but this folder also holds {string.Join(", ", foreign.Take(5))}; " +
-                                   "choose another --out", Path);
+        RequireReplaceable(Path);
         foreach (var name in RunFiles) File.Delete(System.IO.Path.Combine(Path, name));
+    }
+
+    /// <summary>
+    /// For a command that failed before writing anything: removes the lock file and the folder when this command
+    /// made them and the folder holds nothing else, so a refused or failed command leaves no trace; then releases.
+    /// </summary>
+    public void ReleaseUnused()
+    {
+        bool unused = Contents(Path).Length == 0;
+        if (unused && _madeLock) AtomicFile.TryDelete(System.IO.Path.Combine(Path, LockName));
+        _lock.Dispose();
+        if (unused && _madeFolder)
+            try { Directory.Delete(Path); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // not empty after all: leave it
     }
 
     public void Dispose() => _lock.Dispose();

@@ -37,6 +37,8 @@ public sealed class Trainer : IDisposable
     public long Step { get; private set; }
     /// <summary>Steps whose loss was not finite and were skipped.</summary>
     public int BadSteps { get; private set; }
+    /// <summary>How this run's numbers are computed (<see cref="NumericsCheck"/>): recorded in config.json and metrics.jsonl.</summary>
+    public NumericsVerdict Numerics { get; }
     /// <summary>Time each part of the step (teacher, student, each loss, backward) for `bench`; adds a little overhead.</summary>
     public bool ProfileTerms { get => _timer.Enabled; set => _timer.Enabled = value; }
     public Action<TrainingProgress>? OnProgress { get; set; }
@@ -57,6 +59,7 @@ public sealed class Trainer : IDisposable
     readonly long _warmupSteps;
     readonly StepTimer _timer;
     readonly List<StepStats> _log = new();
+    long? _firstBadStep;
 
     public Trainer(TrainingConfig config, TrainingData data)
     {
@@ -71,6 +74,10 @@ public sealed class Trainer : IDisposable
         using var init = new Generator((ulong)config.Seed);
 
         (Student, Teacher) = MeanTeacher.CreatePair(config.Model with { NumClasses = data.NumClasses, InChannels = data.Channels }, init, Device);
+        // Before anything is trained (and after the backbone's weights were read and checked): the run's passes must
+        // compute right on this CPU (docs/numerics.md). The check uses its own generators: the run's randomness is untouched.
+        Numerics = Device.type == DeviceType.CUDA ? NumericsCheck.OnCuda(config.Model)
+            : NumericsCheck.Ensure(NumericsShape.Of(config, data.NumClasses, data.Channels));
         bool unlabeled = Method.UseUnlabeled;
         if (unlabeled && Method.Contrast != ContrastKind.None)
             Head = new ProjectionHead(Student.FeatureChannels, Method.ProjectionDim, init).to(Device);
@@ -202,13 +209,28 @@ public sealed class Trainer : IDisposable
     {
         BadSteps++;
         Diagnostics.CountSkipped(); // its sums were rolled back: it is in no mean of the interval
+        _firstBadStep ??= Step;
         var message = $"step {Step}: loss is not finite ({Diagnostics.DescribeBadTerms()}); step skipped";
         beforeStep.Restore();
         OnProgress?.Invoke(new TrainingProgress(Step, Config.Steps, double.NaN, 0, message));
         if (BadSteps > Config.MaxBadSteps)
-            throw new KitException($"{BadSteps} steps had a non-finite loss (limit max_bad_steps = {Config.MaxBadSteps}); " +
-                                   "stopping rather than training on garbage. Lower the learning rate or check the data.");
+            throw new KitException($"{BadSteps} steps had a non-finite loss (limit max_bad_steps = {Config.MaxBadSteps}), the first at step " +
+                                   $"{_firstBadStep}; stopping rather than training on garbage. {NonFiniteAdvice(_firstBadStep.Value)}");
     }
+
+    /// <summary>Steps within which a non-finite loss points at the CPU's kernels rather than at the learning rate.</summary>
+    public const int EarlySteps = 100;
+
+    /// <summary>
+    /// What to try. A CPU's convolution fault (docs/numerics.md) shows in a run's first steps, as does a learning rate far too
+    /// large; later, a divergence from the settings or the data is the likelier cause.
+    /// </summary>
+    string NonFiniteAdvice(long firstBadStep) =>
+        firstBadStep < EarlySteps
+            ? $"This early, suspect the CPU's convolution kernels as much as the settings: run ./farcluss doctor with the same options " +
+              $"(the numerics check passed {Numerics.Description} for this model on {Numerics.Cpu}, on one fixed batch; docs/numerics.md), " +
+              $"then check optimizer.learning_rate ({Config.Optimizer.LearningRate} here) and the data."
+            : $"Lower optimizer.learning_rate ({Config.Optimizer.LearningRate} here) or check the data; ./farcluss doctor checks the CPU's numerics.";
 
     /// <summary>What <see cref="TrainStep"/> changes before its loss is known; a skipped step puts it back.</summary>
     IEnumerable<Tensor> StateChangedBeforeTheLossIsKnown() =>

@@ -36,7 +36,7 @@ public sealed record TrainingData(
             case "voc-folder" or "cityscapes-folder":
                 return LoadFolder(settings);
             default:
-                throw new KitException($"unknown data.kind '{settings.Kind}' for training; known: m2nist-lt, voc-folder, cityscapes-folder");
+                throw new KitException($"unknown data.kind {Echo.Quote(settings.Kind)} for training; known: m2nist-lt, voc-folder, cityscapes-folder");
         }
     }
 
@@ -63,10 +63,11 @@ public sealed record TrainingData(
 
         var labeledSet = Open(Require(settings.LabeledSplit, "labeled_split"));
         var validationSet = Open(Require(settings.ValidationSplit, "validation_split"));
+        var window = settings.Evaluation.Mode == EvaluationSettings.Sliding ? settings.Evaluation.Resolve(settings.CropSize) : ((int, int)?)null;
+        validationSet.RequireEvaluable(window?.Item1); // from the headers, before minutes of decoding the training images
         var labeled = labeledSet.ToSplit("labeled", settings.CropSize, new TorchSharp.torch.Generator(1));
         var unlabeled = settings.UnlabeledSplit is null ? null
             : Open(Require(settings.UnlabeledSplit, "unlabeled_split")).ToSplit("unlabeled", settings.CropSize, new TorchSharp.torch.Generator(2));
-        var window = settings.Evaluation.Mode == EvaluationSettings.Sliding ? settings.Evaluation.Resolve(settings.CropSize) : ((int, int)?)null;
         var test = validationSet.ToCanvasSplit("validation", window);
         return new TrainingData(labeled, unlabeled, null, test, labeledSet.ClassNames, labeledSet.Channels);
     }

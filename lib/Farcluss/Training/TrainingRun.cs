@@ -16,7 +16,7 @@ public static class TrainingRun
         var config = trainer.Config;
         var wall = Stopwatch.StartNew();
         var metrics = runDirectory is null ? null : new MetricsWriter(Path.Combine(runDirectory, "metrics.jsonl"), trainer.Step, config.Steps);
-        if (metrics is not null) { trainer.OnStats += metrics.Write; trainer.OnEval += metrics.Write; }
+        if (metrics is not null) { trainer.OnStats += metrics.Write; trainer.OnEval += metrics.Write; metrics.Write(trainer.Numerics, trainer.Step); }
         try
         {
             long first = trainer.Step;
@@ -37,10 +37,14 @@ public static class TrainingRun
             double msPerStep = trainer.Step > first ? trainClock.Elapsed.TotalMilliseconds / (trainer.Step - first) : 0;
             if (runDirectory is not null) Checkpoint.Save(trainer, Path.Combine(runDirectory, "checkpoint.bin"));
             trainer.OnProgress?.Invoke(new TrainingProgress(trainer.Step, config.Steps, double.NaN, msPerStep, "evaluate"));
-            return EvaluateAtTheEnd(trainer) with
+            var result = EvaluateAtTheEnd(trainer) with
             {
                 MsPerStep = msPerStep, WallSeconds = wall.Elapsed.TotalSeconds, Log = trainer.Log.ToList(), BadSteps = trainer.BadSteps,
             };
+            // The last report says the run is over (a line left at "(evaluate)" read as a run still going, issue 25).
+            trainer.OnProgress?.Invoke(new TrainingProgress(trainer.Step, config.Steps, double.NaN, msPerStep,
+                $"done in {wall.Elapsed.TotalSeconds:F0} s: teacher test mIoU {100 * result.TeacherTest.MeanIoU:F1}%"));
+            return result;
         }
         finally
         {

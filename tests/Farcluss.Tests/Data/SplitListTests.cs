@@ -32,6 +32,25 @@ public class SplitListTests
     }
 
     [Fact]
+    public void FileNamesWithSpacesAreNamedWithATabBetweenTheFields()
+    {
+        // Issue 24: "JPEGImages/my cat.jpg SegmentationClass/my cat.png" is four fields at whitespace; with a tab
+        // between the two paths a line is split at the tab only, so each path keeps its space.
+        using var dir = MakeRoot();
+        File.WriteAllText(dir.File("JPEGImages/my cat.jpg"), "x");
+        File.WriteAllText(dir.File("SegmentationClass/my cat.png"), "x");
+        File.WriteAllText(dir.File("spaces.txt"), "JPEGImages/my cat.jpg\tSegmentationClass/my cat.png\r\n2007_000032\n");
+        var entries = SplitList.Read(dir.Path, dir.File("spaces.txt"));
+        Assert.Equal([new SplitList.Entry(dir.File("JPEGImages/my cat.jpg"), dir.File("SegmentationClass/my cat.png")),
+                      new SplitList.Entry(dir.File("JPEGImages/2007_000032.jpg"), dir.File("SegmentationClass/2007_000032.png"))], entries);
+        // Without the tab, the line is refused with the way to write it.
+        File.WriteAllText(dir.File("spaces.txt"), "JPEGImages/my cat.jpg SegmentationClass/my cat.png\n");
+        var e = Assert.Throws<KitException>(() => SplitList.Read(dir.Path, dir.File("spaces.txt")));
+        Assert.Equal($"{dir.File("spaces.txt")}: line 1: expected an id or 'image_path mask_path', got 4 fields " +
+                     "(a file name with spaces: separate the two paths with a tab)", e.Message);
+    }
+
+    [Fact]
     public void ErrorsNameTheFileAndTheLine()
     {
         using var dir = MakeRoot();

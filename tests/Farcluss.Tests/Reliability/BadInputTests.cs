@@ -169,7 +169,7 @@ public class BadInputTests
 
         // Bytes appended after the last section, a wrong magic, a file that is not a checkpoint at all, none at all.
         File.WriteAllBytes(damaged, [.. bytes, 0, 0, 0]);
-        Assert.Contains("checkpoint is damaged: it says it holds", Assert.Throws<KitException>(() => Checkpoint.Restore(trainer, damaged)).Message);
+        Assert.Contains("checkpoint is damaged (or cut short): its last 40 bytes are not the checksum trailer", Assert.Throws<KitException>(() => Checkpoint.Restore(trainer, damaged)).Message);
         var wrongMagic = (byte[])bytes.Clone();
         wrongMagic[1] ^= 0x20; // "FARCLUSS-CHECKPOINT" → "fARCLUSS-CHECKPOINT"
         File.WriteAllBytes(damaged, wrongMagic);

@@ -27,7 +27,10 @@ static class CliProcess
         }
         """;
 
-    public static Process Start(string workingDirectory, params string[] args)
+    public static Process Start(string workingDirectory, params string[] args) => Start(workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <summary>Starts the CLI with <paramref name="environment"/> added to the usual environment.</summary>
+    public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo(Host, [Dll, .. args])
         {
@@ -39,13 +42,19 @@ static class CliProcess
         start.Environment["FARCLUSS_DATA"] = Path.GetDirectoryName(MnistTestData.EnsureFetched())!;
         start.Environment["FARCLUSS_DEBUG"] = "0";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         return Process.Start(start)!;
     }
 
     /// <summary>Runs to the end (at most <paramref name="timeoutSeconds"/>) and returns exit code, stdout and stderr.</summary>
-    public static (int ExitCode, string Stdout, string Stderr) Run(string workingDirectory, int timeoutSeconds, params string[] args)
+    public static (int ExitCode, string Stdout, string Stderr) Run(string workingDirectory, int timeoutSeconds, params string[] args) =>
+        Run(workingDirectory, timeoutSeconds, new Dictionary<string, string>(), args);
+
+    /// <summary><see cref="Run(string, int, string[])"/> with <paramref name="environment"/> added to the CLI's environment.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) Run(string workingDirectory, int timeoutSeconds,
+        IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = Start(workingDirectory, args);
+        using var process = Start(workingDirectory, environment, args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromSeconds(timeoutSeconds)))

@@ -195,8 +195,10 @@ public class RunSafetyTests
         flipped[bytes.Length * 3 / 4] ^= 1; // one bit of Adam's state, past the teacher's weights
         var damaged = new (string Name, byte[] Bytes, string Problem)[]
         {
-            ("half.bin", bytes[..(bytes.Length / 2)], "checkpoint is damaged: it says it holds"),
-            ("short.bin", bytes[..^1], "checkpoint is damaged: it says it holds"),
+            // Cut or padded, the file's last 40 bytes are not its trailer: the message says so and quotes no size read from them
+            // (issue 24: a half file was "said to hold -8114715565227000648 bytes").
+            ("half.bin", bytes[..(bytes.Length / 2)], $"checkpoint is damaged (or cut short): its last 40 bytes are not the checksum trailer the kit writes (the file has {bytes.Length / 2} bytes)"),
+            ("short.bin", bytes[..^1], $"checkpoint is damaged (or cut short): its last 40 bytes are not the checksum trailer the kit writes (the file has {bytes.Length - 1} bytes)"),
             ("flipped.bin", flipped, "checkpoint is damaged: its SHA-256 does not match its contents"),
         };
         foreach (var (name, content, problem) in damaged)
@@ -205,6 +207,9 @@ public class RunSafetyTests
             AssertRefused(CliProcess.Run(dir.Path, 120, "eval", "--checkpoint", name, "--device", "cpu"), $"error: {dir.File(name)}: {problem}");
         }
         AssertOk(CliProcess.Run(dir.Path, 120, "eval", "--checkpoint", "run/checkpoint.bin", "--device", "cpu"));
+        // The run folder instead of its checkpoint: said so, not "not found".
+        AssertRefused(CliProcess.Run(dir.Path, 120, "eval", "--checkpoint", "run", "--device", "cpu"),
+            $"error: {dir.File("run")}: this is a folder; a checkpoint is a file (a run folder's checkpoint.bin)");
     }
 
     // ---- class 7: failures the user's machine causes are exit 1, and leave no temporary file ----
