@@ -12,7 +12,7 @@ namespace Farcluss.Charts;
 /// <see cref="Presets.Smoke"/> with tiny sizes when the environment variable FARCLUSS_SMOKE=1
 /// (CI runs every notebook that way). Used by notebooks 00–09.
 /// </summary>
-public static class Lesson
+public static partial class Lesson
 {
     /// <summary>The environment variable that switches every lesson to the smoke preset.</summary>
     public const string SmokeVariable = "FARCLUSS_SMOKE";

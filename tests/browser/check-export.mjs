@@ -6,9 +6,13 @@
 // that draws "background" among its tick labels: issue 13 found plotly reading the names as numbers and
 // dropping background. Issue 25 added: traces of one legend group in one colour, no scrolling legend, no mask key entry
 // named "class N", a title on every visible axis, log axes labelled at powers of ten. Optionally saves screenshots: each page's first chart, or with --all-charts every
-// chart (PAGE-chart-K.png; the page's line lists which have a class axis).
+// chart (PAGE-chart-K.png; the page's line lists which have a class axis). With --same-traces-as DIR, each page's
+// charts must also match those of DIR's page of the same name (a lesson's file-based app against the notebook's export,
+// issue 23): as many charts, and chart by chart the same traces (kind and name; numbers in names, such as a live run's
+// mIoU, may differ).
 //
-//   node check-export.mjs [--screenshots DIR [--all-charts]] [PAGE.html ...]     (default: every page in notebooks/html)
+//   node check-export.mjs [--screenshots DIR [--all-charts]] [--same-traces-as DIR] [PAGE.html ...]
+//                                                                                (default: every page in notebooks/html)
 //
 // Prints one line per page and ends with "N passed, N failed"; exits 1 on any failure.
 import { chromium } from "playwright-core";
@@ -19,10 +23,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const htmlDir = resolve(here, "../../notebooks/html");
 const args = process.argv.slice(2);
-let screenshots = null, allCharts = false;
+let screenshots = null, allCharts = false, sameTracesAs = null;
 const pages = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--screenshots") screenshots = resolve(args[++i]);
+  else if (args[i] === "--same-traces-as") sameTracesAs = resolve(args[++i]);
   else if (args[i] === "--all-charts") allCharts = true;
   else pages.push(resolve(args[i]));
 }
@@ -34,6 +39,24 @@ if (pages.length === 0) {
   process.exit(1);
 }
 if (screenshots) mkdirSync(screenshots, { recursive: true });
+
+// Each chart's traces as "kind: name", read from the page's source (Plotly.NET writes `var data = [...];` into each
+// chart's drawing function), numbers in names masked.
+function traces(html) {
+  return [...html.matchAll(/var renderPlotly_[0-9a-f]+ = function\(\) \{\s*var data = (\[.*?\]);\s*var layout/gs)]
+    .map((m) => JSON.parse(m[1]).map((t) => `${t.type ?? "scatter"}: ${String(t.name ?? "").replace(/[0-9]+([.,][0-9]+)?/g, "#")}`));
+}
+function compareTraces(page) {
+  const reference = join(sameTracesAs, basename(page));
+  if (!existsSync(reference)) return [`no page ${reference} to compare its charts with`];
+  const mine = traces(readFileSync(page, "utf8")), theirs = traces(readFileSync(reference, "utf8"));
+  const problems = [];
+  if (mine.length !== theirs.length) problems.push(`${mine.length} charts, ${theirs.length} in ${reference}`);
+  for (let i = 0; i < Math.min(mine.length, theirs.length); i++)
+    if (mine[i].join(" | ") !== theirs[i].join(" | "))
+      problems.push(`chart ${i + 1}'s traces [${mine[i].join(" | ")}] differ from [${theirs[i].join(" | ")}] in ${reference}`);
+  return problems;
+}
 
 const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const browser = await chromium.launch({
@@ -124,10 +147,12 @@ try {
       await first.screenshot({ path: join(screenshots, name.replace(/\.html$/, ".png")) });
     }
     await context.close();
+    if (sameTracesAs) problems.push(...compareTraces(page));
     if (problems.length === 0) {
       passed++;
       console.log(`ok   ${name}: ${charts.length} charts drawn as SVG with traces, ${classCharts.length} with a class axis that shows ` +
-                  `background${classCharts.length ? ` (${classCharts.map((i) => i + 1).join(", ")})` : ""}, no network request`);
+                  `background${classCharts.length ? ` (${classCharts.map((i) => i + 1).join(", ")})` : ""}, no network request` +
+                  (sameTracesAs ? `, the same traces as ${join(sameTracesAs, name)}` : ""));
     } else {
       failed++;
       console.log(`FAIL ${name}: ${problems.join("; ")}`);
