@@ -2,7 +2,7 @@ using Farcluss.Config;
 
 namespace Farcluss.Tests.Config;
 
-/// <summary>The workshop preset is the regime results/ablation.md was measured at (results/search rows r10–r11).</summary>
+/// <summary>The workshop preset: the regime of results/search rows r10–r11, at width 16 since 2026-12 (docs/numerics.md; r22).</summary>
 public class PresetTests
 {
     [Fact]
