@@ -16,6 +16,7 @@ public class PresetTests
         Assert.Equal(16, w.Model.Width); // every channel count a multiple of 16 (docs/numerics.md)
         Assert.Equal(3600, w.Steps);
         Assert.Equal(1200, (long)Math.Round(w.Method.WarmupFraction * w.Steps));
+        Assert.Equal(0.5, w.Method.UnsupervisedWeight); // λ_u halved (search rows r17, r34)
         Assert.Equal((8, 8), (w.LabeledBatch, w.UnlabeledBatch));
         Assert.Equal(600, w.EvalEvery); // six points of the validation curve in metrics.jsonl
     }
@@ -26,6 +27,7 @@ public class PresetTests
         var s = Presets.Smoke;
         Assert.Equal(20, s.Steps);
         Assert.Equal(0.0, s.Method.WarmupFraction);
+        Assert.Equal(Presets.Workshop.Method with { WarmupFraction = 0 }, s.Method); // every other method setting follows the workshop
         Assert.Equal(0, s.EvalEvery);
         Assert.Equal(256, s.Data.M2Nist.TrainCount);
     }
