@@ -1,0 +1,68 @@
+using Farcluss.Training;
+using Plotly.NET;
+
+namespace Farcluss.Charts;
+
+/// <summary>
+/// A live arm of a lesson's comparison (one seed, a few hundred steps from the shared teacher) and the committed
+/// ablation row that measures the same component over whole runs and several seeds.
+/// </summary>
+/// <param name="Name">What the lesson calls the arm ("with: hard, τ = 0.95").</param>
+/// <param name="Miou">Its test mIoU (0–1), measured live.</param>
+/// <param name="Variant">The committed ablation's row for the same component (<see cref="Farcluss.Config.Variants"/>), or null for none.</param>
+public sealed record LiveArm(string Name, double Miou, string? Variant = null);
+
+public static partial class CommittedResults
+{
+    /// <summary>
+    /// One line naming the committed rows the lesson's comparison stands for, with their mean ± std over seeds, read from
+    /// <paramref name="report"/> (results/ablation.json), or why there are none. Lessons 02–05 and 07 print it beside their live runs.
+    /// </summary>
+    public static string Describe(AblationReport? report, IEnumerable<string> variants)
+    {
+        if (report is null) return "no committed ablation (results/ablation.json) to compare with: ./farcluss ablate --seeds 0,1,2 writes it";
+        var rows = AblationSummary.Rows(report);
+        var found = variants.Distinct().Select(v => rows.FirstOrDefault(r => r.Variant == v)).OfType<AblationRow>().ToList();
+        if (found.Count == 0) return $"results/ablation.json has none of the rows {string.Join(", ", variants)} yet";
+        int steps = report.Runs.Where(r => found.Any(f => f.Variant == r.Variant)).Select(r => r.Steps).DefaultIfEmpty(0).Max();
+        return $"committed, results/ablation.json ({report.Preset} preset, whole runs of {steps} steps, {report.Split} mIoU of the teacher, mean ± std over seeds): " +
+               string.Join("; ", found.Select(r => $"{r.Variant} {100 * r.Miou:F1}" + (double.IsFinite(r.MiouStd) ? $" ± {100 * r.MiouStd:F1}%" : "%") + $" ({r.Seeds} seed{(r.Seeds == 1 ? "" : "s")})"));
+    }
+}
+
+public static partial class LessonCharts
+{
+    /// <summary>
+    /// Lessons 02–05 and 07: one chart of test mIoU with a live demo's arms (left, one seed, a few hundred steps) beside the
+    /// committed ablation's rows for the same components (right, whole runs, mean ± std over seeds as error bars), so a
+    /// learner reads the live difference against the measured one. <paramref name="liveLabel"/> says how the live arms were run.
+    /// </summary>
+    public static GenericChart LiveBesideCommitted(string title, string liveLabel, IReadOnlyList<LiveArm> live, AblationReport? committed)
+    {
+        var rows = committed is null ? [] : AblationSummary.Rows(committed);
+        var found = live.Where(a => a.Variant is not null).Select(a => a.Variant!).Distinct()
+            .Select(v => rows.FirstOrDefault(r => r.Variant == v)).OfType<AblationRow>().ToList();
+        var categories = live.Select(a => $"live: {a.Name}").Concat(found.Select(r => $"committed: {r.Variant}")).ToArray();
+        var gaps = Enumerable.Repeat(double.NaN, found.Count);
+        var traces = new List<Trace>
+        {
+            Plot.Bar(liveLabel, categories, live.Select(a => 100 * a.Miou).Concat(gaps), color: Plot.SeriesColor(0)),
+        };
+        if (found.Count > 0)
+        {
+            int steps = committed!.Runs.Where(r => found.Any(f => f.Variant == r.Variant)).Select(r => r.Steps).DefaultIfEmpty(0).Max();
+            int seeds = found.Max(r => r.Seeds);
+            traces.Add(Plot.Bar($"committed: results/ablation.json, whole runs of {steps} steps, mean ± std over {seeds} seed(s)", categories,
+                Enumerable.Repeat(double.NaN, live.Count).Concat(found.Select(r => 100 * r.Miou)),
+                Enumerable.Repeat(double.NaN, live.Count).Concat(found.Select(r => 100 * r.MiouStd)), color: Plot.SeriesColor(1)));
+        }
+        var extra = new Dictionary<string, object>
+        {
+            ["barmode"] = "overlay", ["height"] = 480, ["xaxis"] = Plot.CategoryAxis(categories, "run: the live demo, then the committed rows"),
+            // Above the plot: rotated run names fill the space below it.
+            ["legend"] = new Dictionary<string, object> { ["orientation"] = "h", ["x"] = 0, ["xanchor"] = "left", ["y"] = 1.02, ["yanchor"] = "bottom" },
+            ["margin"] = new Dictionary<string, object> { ["t"] = 120 },
+        };
+        return Plot.Chart(traces, Plot.Layout(title, yTitle: "test mIoU of the teacher (%)", extra: extra));
+    }
+}
