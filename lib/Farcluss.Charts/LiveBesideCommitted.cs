@@ -28,6 +28,26 @@ public static partial class CommittedResults
         return $"committed, results/ablation.json ({report.Preset} preset, whole runs of {steps} steps, {report.Split} mIoU of the teacher, mean ± std over seeds): " +
                string.Join("; ", found.Select(r => $"{r.Variant} {100 * r.Miou:F1}" + (double.IsFinite(r.MiouStd) ? $" ± {100 * r.MiouStd:F1}%" : "%") + $" ({r.Seeds} seed{(r.Seeds == 1 ? "" : "s")})"));
     }
+    /// <summary>
+    /// One line comparing two committed rows, read from <paramref name="report"/>: the difference in mean mIoU and
+    /// rarest-three IoU (points), and per seed that both rows have, e.g.
+    /// "farcluss − supervised: mIoU +5.5 points (49.0 against 43.5; per seed +4.6, +4.7, +7.3), rarest three +7.3".
+    /// Lesson 07 prints these so its prose quotes no number.
+    /// </summary>
+    public static string Compare(AblationReport report, string variant, string baseline)
+    {
+        var rows = AblationSummary.Rows(report);
+        var a = rows.FirstOrDefault(r => r.Variant == variant);
+        var b = rows.FirstOrDefault(r => r.Variant == baseline);
+        if (a is null || b is null) return $"{variant} − {baseline}: results/ablation.json lacks {(a is null ? variant : baseline)}";
+        var perSeed = report.Runs.Where(r => r.Variant == variant)
+            .Join(report.Runs.Where(r => r.Variant == baseline), r => r.Seed, r => r.Seed, (x, y) => (x.Seed, Gain: 100 * (x.Miou - y.Miou)))
+            .OrderBy(p => p.Seed).ToList();
+        int above = perSeed.Count(p => p.Gain > 0);
+        return $"{variant} − {baseline}: mIoU {100 * (a.Miou - b.Miou):+0.0;-0.0} points ({100 * a.Miou:F1} against {100 * b.Miou:F1}" +
+               (perSeed.Count > 1 ? $"; per seed {string.Join(", ", perSeed.Select(p => p.Gain.ToString("+0.0;-0.0")))}, higher on {above} of {perSeed.Count}" : "") +
+               $"), rarest three {100 * (a.RarestThreeIou - b.RarestThreeIou):+0.0;-0.0} ({100 * a.RarestThreeIou:F1} against {100 * b.RarestThreeIou:F1})";
+    }
 }
 
 public static partial class LessonCharts
