@@ -122,7 +122,8 @@ var labeledFraction = 1.0; // ablation: try 1.0 / 8 or 1.0 / 4 and rerun
 var fullConfig = config with { Steps = runSteps, Data = config.Data with { M2Nist = config.Data.M2Nist with { LabeledFraction = labeledFraction } } };
 var fullData = TrainingData.Load(fullConfig.Data);
 var fullRun = "the run with every label of “The same model with every label”";
-var full = Lesson.Try(fullRun, () =>
+// Trained only after the run above: if that stopped, this one would stop the same way.
+var full = sparse is null ? null : Lesson.Try(fullRun, () =>
 {
     using var fullTrainer = new Trainer(fullConfig, fullData) { OnProgress = Lesson.ShowProgress($"supervised, {100 * labeledFraction:0.#}% labeled", fullConfig.Steps).Report };
     return fullTrainer.Run();
