@@ -101,14 +101,16 @@ var report = new AblationReport { Command = $"notebook 07, {Lesson.PresetName} p
 // The live FARCLUSS row keeps its metrics.jsonl, for the confirmation-bias chart at the end of the lesson.
 var liveRunFolder = Directory.CreateTempSubdirectory("farcluss-07-").FullName;
 var ladderRun = "the live ladder of “A short live run of the ladder”";
+bool ladderStopped = false; // a row that stops (Lesson.Try) ends the ladder: the later rows would stop the same way
 foreach (var seed in seeds)
-    foreach (var variant in variants)
+    foreach (var variant in variants.TakeWhile(_ => !ladderStopped))
     {
         var run = Lesson.Try(ladderRun, () => Ablation.RunOne(config, data, variant, seed, Lesson.ShowProgress($"{variant}, seed {seed}", steps).Report,
             variant == "farcluss" && seed == seeds[0] ? liveRunFolder : null));
-        if (run is null) { report = null; break; }
-        report.Runs.Add(run);
+        if (run is null) ladderStopped = true;
+        else report.Runs.Add(run);
     }
+if (ladderStopped) report = null;
 if (report is not null)
 {
     var committedAblation = CommittedResults.Ablation(Lesson.RepositoryRoot);
