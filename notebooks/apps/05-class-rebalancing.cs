@@ -81,6 +81,7 @@ var config = Lesson.Config;
 var data = TrainingData.Load(config.Data);
 var teacherRun = "the teacher of “f_c and r_c over training”";
 var teacher = Lesson.Try(teacherRun, () => SharedTeacher.Load(config, data, liveSteps: Lesson.Pick(400, 20)));
+if (teacher is not null) Lesson.Show(teacher.Summary);
 var steps = Lesson.Pick(200, 20);
 var withRun = "the run with rebalancing of “f_c and r_c over training”";
 double[]? finalFrequencies = null;
@@ -92,7 +93,6 @@ var withRebalancing = teacher is null ? null : Lesson.Try(withRun, () =>
     finalFrequencies = trainer.Rebalancer!.Frequencies.to_type(ScalarType.Float64).data<double>().ToArray();
     return result;
 });
-if (teacher is not null) Lesson.Show(teacher.Summary);
 if (withRebalancing is not null) Lesson.Show(LessonCharts.ClassStatistics(withRebalancing.Log, data.ClassNames));
 
 lessonPage.Text("""
