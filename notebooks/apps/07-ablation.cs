@@ -151,8 +151,9 @@ Lesson.Show($"{committed.Count} committed result file(s); rows in ladder order (
 lessonPage.Text("""
 ## Where semi-supervision helped, and where it hurt
 
-The committed ablation above is the kit's measurement at the workshop preset (the canvas size, labeled share and
-schedule are in `results/ablation.md`, with the command that made it; the first third of the steps is supervised).
+The committed ablation above is the kit's measurement at the workshop preset (`results/ablation.md` has the command
+that made it, and each run's `config.json` under `results/ablation-runs/` its settings; the first third of the steps
+is supervised).
 The cell below prints its rows from `results/ablation.json`, and the comparisons this reading refers to, so every
 number you read here comes from the committed file, not from the text.
 
