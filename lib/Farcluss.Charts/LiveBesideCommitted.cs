@@ -76,9 +76,11 @@ public static partial class LessonCharts
                 Enumerable.Repeat(double.NaN, live.Count).Concat(found.Select(r => 100 * r.Miou)),
                 Enumerable.Repeat(double.NaN, live.Count).Concat(found.Select(r => 100 * r.MiouStd)), color: Plot.SeriesColor(1)));
         }
+        var xAxis = Plot.CategoryAxis(categories, "run: the live demo, then the committed rows");
+        xAxis["automargin"] = true; // rotated run names (the ladder's twelve) would otherwise run into the axis title
         var extra = new Dictionary<string, object>
         {
-            ["barmode"] = "overlay", ["height"] = 480, ["xaxis"] = Plot.CategoryAxis(categories, "run: the live demo, then the committed rows"),
+            ["barmode"] = "overlay", ["height"] = 500, ["xaxis"] = xAxis,
             // Above the plot: rotated run names fill the space below it.
             ["legend"] = new Dictionary<string, object> { ["orientation"] = "h", ["x"] = 0, ["xanchor"] = "left", ["y"] = 1.02, ["yanchor"] = "bottom" },
             ["margin"] = new Dictionary<string, object> { ["t"] = 120 },
