@@ -8,7 +8,7 @@ namespace Farcluss.Charts;
 /// prose, so that a lesson and results/ cannot disagree). A run's own metrics.jsonl is read by
 /// <see cref="RunCurves.Read"/>. Used by lessons 05 and 07.
 /// </summary>
-public static class CommittedResults
+public static partial class CommittedResults
 {
     /// <summary>Every ablation report directly under results/ (file name, report), in file-name order; unreadable files are skipped.</summary>
     public static IReadOnlyList<(string File, AblationReport Report)> Ablations(string repositoryRoot)

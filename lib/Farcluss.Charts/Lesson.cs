@@ -51,9 +51,11 @@ public static partial class Lesson
         NotebookHost.FirstTorchCall(() => TorchSharp.torch.set_num_threads(Config.Threads));
         // The preset's passes checked on this CPU before any lesson trains (docs/numerics.md); cached after the first time.
         var data = Config.Data;
-        var numerics = NumericsCheck.Ensure(NumericsShape.Of(Config, ConfigFile.ClassCountOf(data) ?? 2, ConfigFile.ChannelCountOf(data)));
+        string numerics;
+        try { numerics = NumericsCheck.Ensure(NumericsShape.Of(Config, ConfigFile.ClassCountOf(data) ?? 2, ConfigFile.ChannelCountOf(data))).Description; }
+        catch (KitException failed) { numerics = $"{failed.Message.TrimEnd('.')}. The cells that train will stop and say so"; } // the lesson degrades (LessonFailures.cs)
         return $"preset {PresetName}, {TorchSharp.torch.get_num_threads()} torch threads, TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, " +
-               $"repository {RepositoryRoot}, data {Farcluss.Data.MnistFiles.DefaultDirectory()}; numerics: {numerics.Description}";
+               $"repository {RepositoryRoot}, data {Farcluss.Data.MnistFiles.DefaultDirectory()}; numerics: {numerics}";
     }
 
     /// <summary>The nearest folder at or above <paramref name="start"/> holding Farcluss.Kit.sln, or null.</summary>
@@ -117,6 +119,7 @@ public sealed class ProgressLine
         Label = label;
         _display = NotebookDisplay.Show(Lesson.Start(label, totalSteps));
         Report = Lesson.Progress(label, _display.Update, everyMs);
+        Lesson.LastProgress = this;
     }
 
     public string Label { get; }

@@ -80,24 +80,36 @@ validation canvases and project their embeddings z to 2-D with PCA.
 var contrastWeight = 0.1; // ablation: λ_c; 0 switches the term's gradient off (try 0 or 0.5 and rerun this and the next cells)
 var config = Lesson.Config;
 var data = TrainingData.Load(config.Data);
-var teacher = SharedTeacher.Load(config, data, liveSteps: Lesson.Pick(400, 20));
-Lesson.Show(teacher.Summary);
+var teacherRun = "the teacher and trainer of “Features before training”";
+var teacher = Lesson.Try(teacherRun, () => SharedTeacher.Load(config, data, liveSteps: Lesson.Pick(400, 20)));
 var steps = Lesson.Pick(200, 20);
-var trainer = teacher.StartTrainer(teacher.Variant("farcluss") with { ContrastWeight = contrastWeight }, steps, c => c with { LogEvery = Lesson.Pick(50, 5) });
+var trainer = teacher is null ? null : Lesson.Try(teacherRun, () => teacher.StartTrainer(teacher.Variant("farcluss") with { ContrastWeight = contrastWeight }, steps, c => c with { LogEvery = Lesson.Pick(50, 5) }));
 int canvases = Lesson.Pick(32, 8), points = Lesson.Pick(1500, 300);
-var (beforeZ, beforeLabels) = FeatureSample.Collect(trainer.Student, trainer.Head, data.Validation!, canvases, points, seed: 0);
-Lesson.Show(LessonCharts.ClassScatter("Projected features z before training (PCA; trained decoder, new head)", Pca.Project(beforeZ), beforeLabels.data<long>().ToArray(), data.ClassNames));
+if (trainer is not null)
+{
+    Lesson.Show(teacher!.Summary);
+    var (beforeZ, beforeLabels) = FeatureSample.Collect(trainer.Student, trainer.Head, data.Validation!, canvases, points, seed: 0);
+    Lesson.Show(LessonCharts.ClassScatter("Projected features z before training (PCA; trained decoder, new head)", Pca.Project(beforeZ), beforeLabels.data<long>().ToArray(), data.ClassNames));
+}
 
 lessonPage.Text("""
 ## Train, then look again
 """);
 
 // ---- code cell 5 ----
-trainer.OnProgress = Lesson.ShowProgress($"FARCLUSS (λ_c = {contrastWeight}), from the teacher", steps).Report;
-var result = trainer.Run();
-var (afterZ, afterLabels) = FeatureSample.Collect(trainer.Student, trainer.Head, data.Validation!, canvases, points, seed: 0);
-Lesson.Show($"test mIoU {100 * result.TeacherTest.MeanIoU:F1}% (the teacher it started from: {100 * teacher.Test.MeanIoU:F1}%); contrastive loss {result.Log[^1].ContrastLoss:F3} at the last log");
-Lesson.Show(LessonCharts.ClassScatter($"Projected features z after {steps} steps (PCA, λ_c = {contrastWeight})", Pca.Project(afterZ), afterLabels.data<long>().ToArray(), data.ClassNames));
+var trainRun = "the training of “Train, then look again”";
+var result = trainer is null ? null : Lesson.Try(trainRun, () =>
+{
+    trainer.OnProgress = Lesson.ShowProgress($"FARCLUSS (λ_c = {contrastWeight}), from the teacher", steps).Report;
+    return trainer.Run();
+});
+Tensor? afterZ = null, afterLabels = null;
+if (Lesson.Needs(teacherRun, trainer) && result is not null)
+{
+    (afterZ, afterLabels) = FeatureSample.Collect(trainer!.Student, trainer.Head, data.Validation!, canvases, points, seed: 0);
+    Lesson.Show($"test mIoU {100 * result.TeacherTest.MeanIoU:F1}% (the teacher it started from: {100 * teacher!.Test.MeanIoU:F1}%); contrastive loss {result.Log[^1].ContrastLoss:F3} at the last log");
+    Lesson.Show(LessonCharts.ClassScatter($"Projected features z after {steps} steps (PCA, λ_c = {contrastWeight})", Pca.Project(afterZ), afterLabels.data<long>().ToArray(), data.ClassNames));
+}
 
 lessonPage.Text("""
 ## The prototype similarity matrix
@@ -107,7 +119,8 @@ off-diagonal down; digits that look alike (3/5/8, 4/9) stay closest.
 """);
 
 // ---- code cell 6 ----
-Lesson.Show(LessonCharts.Similarity("Prototype similarity μ_c·μ_k at the end of training", PrototypeContrast.SimilarityMatrix(trainer.PrototypeMemory!).to_type(ScalarType.Float64).data<double>().ToArray(), data.ClassNames));
+if (Lesson.Needs(trainRun, result))
+    Lesson.Show(LessonCharts.Similarity("Prototype similarity μ_c·μ_k at the end of training", PrototypeContrast.SimilarityMatrix(trainer!.PrototypeMemory!).to_type(ScalarType.Float64).data<double>().ToArray(), data.ClassNames));
 
 lessonPage.Text("""
 ## Its cost next to the ReCo-style pairwise term
@@ -119,26 +132,29 @@ C prototypes; the ReCo-style term compares 256 queries per class with 512 sample
 // ---- code cell 7 ----
 var anchors = 1024; // ablation: N_a
 var generator = new Generator(0);
-var sampleCount = Math.Min(afterZ.shape[0], 4096);
-var z = afterZ[..(int)sampleCount].clone().requires_grad_(true);
-var zLabels = afterLabels[..(int)sampleCount];
-var zConfidence = torch.full(sampleCount, 0.5f); // all "hard" for ReCo, its most expensive case
-double Time(Func<Tensor> loss, int repeats = 5)
+double Time(Func<Tensor> loss, Tensor z, int repeats = 5)
 {
     loss().backward(); // warm-up
     var clock = System.Diagnostics.Stopwatch.StartNew();
     for (int i = 0; i < repeats; i++) { z.grad?.zero_(); loss().backward(); }
     return clock.Elapsed.TotalMilliseconds / repeats;
 }
-double prototypeMs = Time(() =>
+if (Lesson.Needs(trainRun, afterZ))
 {
-    var chosen = BalancedAnchors.Sample(zLabels, data.NumClasses, anchors, generator);
-    return PrototypeContrast.Loss(z.index_select(0, chosen), zLabels.index_select(0, chosen), trainer.PrototypeMemory!, 0.1);
-});
-double recoMs = Time(() => ReCoContrast.Loss(z, zLabels, zConfidence, data.NumClasses, generator));
-Lesson.Show($"prototype term {prototypeMs:F1} ms, ReCo-style term {recoMs:F1} ms (×{recoMs / prototypeMs:F0}); memory: {data.NumClasses}×{trainer.PrototypeMemory!.Dim} prototype floats");
-Lesson.Show(LessonCharts.Cost("Contrastive term, forward + backward (ms)", [("prototype (FARCLUSS)", new Dictionary<string, double> { ["contrast"] = prototypeMs }), ("ReCo-style pairwise", new Dictionary<string, double> { ["contrast"] = recoMs })],
-    yTitle: "ms per loss call (forward + backward)", xTitle: "contrastive term"));
+    var sampleCount = Math.Min(afterZ!.shape[0], 4096);
+    var z = afterZ[..(int)sampleCount].clone().requires_grad_(true);
+    var zLabels = afterLabels![..(int)sampleCount];
+    var zConfidence = torch.full(sampleCount, 0.5f); // all "hard" for ReCo, its most expensive case
+    double prototypeMs = Time(() =>
+    {
+        var chosen = BalancedAnchors.Sample(zLabels, data.NumClasses, anchors, generator);
+        return PrototypeContrast.Loss(z.index_select(0, chosen), zLabels.index_select(0, chosen), trainer!.PrototypeMemory!, 0.1);
+    }, z);
+    double recoMs = Time(() => ReCoContrast.Loss(z, zLabels, zConfidence, data.NumClasses, generator), z);
+    Lesson.Show($"prototype term {prototypeMs:F1} ms, ReCo-style term {recoMs:F1} ms (×{recoMs / prototypeMs:F0}); memory: {data.NumClasses}×{trainer!.PrototypeMemory!.Dim} prototype floats");
+    Lesson.Show(LessonCharts.Cost("Contrastive term, forward + backward (ms)", [("prototype (FARCLUSS)", new Dictionary<string, double> { ["contrast"] = prototypeMs }), ("ReCo-style pairwise", new Dictionary<string, double> { ["contrast"] = recoMs })],
+        yTitle: "ms per loss call (forward + backward)", xTitle: "contrastive term"));
+}
 
 lessonPage.Text("""
 ## Summary

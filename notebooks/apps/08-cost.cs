@@ -76,13 +76,18 @@ var config = Lesson.Config with { Method = Variants.Farcluss with { Anchors = an
 var data = TrainingData.Load(config.Data);
 var variants = new[] { "supervised", "hard", "farcluss", "farcluss-reco" };
 var progress = NotebookDisplay.Show("measuring ...");
-var costs = StepCost.Measure(config, data, variants, warmupSteps: 2, stepsPerBlock: Lesson.Pick(5, 2), blocks: Lesson.Pick(3, 1), progress: text => progress.Update(text));
-var byName = costs.ToDictionary(c => c.Variant);
-Lesson.Show(string.Join("\n", costs.Select(c => $"{c.Variant,-14} {c.MsPerStep,7:F1} ms/step")) +
-    $"\nfarcluss / hard step: {byName["farcluss"].MsPerStep / byName["hard"].MsPerStep:F2}; " +
-    $"prototype term / farcluss step: {byName["farcluss"].MsPerTerm.GetValueOrDefault("contrast") / byName["farcluss"].MsPerStep:P1}; " +
-    $"ReCo term / prototype term: {byName["farcluss-reco"].MsPerTerm.GetValueOrDefault("contrast") / byName["farcluss"].MsPerTerm.GetValueOrDefault("contrast"):F1}");
-Lesson.Show(LessonCharts.Cost($"Time per training step by part (batch {config.LabeledBatch} + {config.UnlabeledBatch}, {Lesson.PresetName} preset)", costs.Select(c => (c.Variant, c.MsPerTerm)).ToList()));
+var costs = Lesson.Try("the measurement of “Time per step and per term”", () =>
+    StepCost.Measure(config, data, variants, warmupSteps: 2, stepsPerBlock: Lesson.Pick(5, 2), blocks: Lesson.Pick(3, 1), progress: text => progress.Update(text)));
+if (costs is null) progress.Update("measuring: stopped");
+else
+{
+    var byName = costs.ToDictionary(c => c.Variant);
+    Lesson.Show(string.Join("\n", costs.Select(c => $"{c.Variant,-14} {c.MsPerStep,7:F1} ms/step")) +
+        $"\nfarcluss / hard step: {byName["farcluss"].MsPerStep / byName["hard"].MsPerStep:F2}; " +
+        $"prototype term / farcluss step: {byName["farcluss"].MsPerTerm.GetValueOrDefault("contrast") / byName["farcluss"].MsPerStep:P1}; " +
+        $"ReCo term / prototype term: {byName["farcluss-reco"].MsPerTerm.GetValueOrDefault("contrast") / byName["farcluss"].MsPerTerm.GetValueOrDefault("contrast"):F1}");
+    Lesson.Show(LessonCharts.Cost($"Time per training step by part (batch {config.LabeledBatch} + {config.UnlabeledBatch}, {Lesson.PresetName} preset)", costs.Select(c => (c.Variant, c.MsPerTerm)).ToList()));
+}
 
 lessonPage.Text("""
 ## The committed benchmark

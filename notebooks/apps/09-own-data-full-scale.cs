@@ -185,10 +185,12 @@ int labeledCount = voc.Count / 4;
 var ownData = new TrainingData(all.Slice("labeled", 0, labeledCount), all.Slice("unlabeled", labeledCount, voc.Count - labeledCount), null,
     all.Slice("test", 0, Math.Min(16, voc.Count)), voc.ClassNames, voc.Channels);
 var ownConfig = Lesson.Config with { Steps = Lesson.Pick(100, 10), LabeledBatch = 4, UnlabeledBatch = 4 };
-var trainer = new Trainer(ownConfig, ownData) { OnProgress = Lesson.ShowProgress("FARCLUSS on the folder dataset", ownConfig.Steps).Report };
-var ownResult = trainer.Run(); // the trainer (and its teacher) is kept for the sliding-window section; disposed at the end
-Lesson.Show(LessonCharts.PerClassIou($"Folder dataset: per-class IoU after {ownConfig.Steps} steps (mIoU {100 * ownResult.TeacherTest.MeanIoU:F1}%)",
-    [("teacher", ownResult.TeacherTest.PerClassIoU), ("student", ownResult.StudentTest.PerClassIoU)], voc.ClassNames));
+var ownRun = "the trainer of “Train the one trainer on it”";
+var trainer = Lesson.Try(ownRun, () => new Trainer(ownConfig, ownData) { OnProgress = Lesson.ShowProgress("FARCLUSS on the folder dataset", ownConfig.Steps).Report });
+var ownResult = trainer is null ? null : Lesson.Try(ownRun, () => trainer.Run()); // the trainer (and its teacher) is kept for the sliding-window section; disposed at the end
+if (ownResult is not null)
+    Lesson.Show(LessonCharts.PerClassIou($"Folder dataset: per-class IoU after {ownConfig.Steps} steps (mIoU {100 * ownResult.TeacherTest.MeanIoU:F1}%)",
+        [("teacher", ownResult.TeacherTest.PerClassIoU), ("student", ownResult.StudentTest.PerClassIoU)], voc.ClassNames));
 
 lessonPage.Text("""
 ## Theory: sliding-window evaluation
@@ -252,35 +254,38 @@ the `EvaluationSettings` say (the presets' `data.evaluation`); here on the first
 """);
 
 // ---- code cell 11 ----
-var teacher = trainer.Teacher;
-teacher.eval();
-var (image0, mask0) = voc.LoadSample(0);
-Tensor wholeLogits, oneWindowLogits, slidingLogits;
-using (no_grad())
+if (Lesson.Needs(ownRun, ownResult))
 {
-    var input = voc.Normalization.Apply(image0.unsqueeze(0));
-    wholeLogits = teacher.call(input).Logits;
-    oneWindowLogits = SlidingWindow.Logits(teacher, input, side, side / 2); // window = the image: one window
-    slidingLogits = SlidingWindow.Logits(teacher, input, window, stride);
-}
-Lesson.Show($"window ≥ image gives the whole-image logits exactly: {oneWindowLogits.equal(wholeLogits).all().item<bool>()}; " +
-        $"with window {window}, stride {stride}: largest logit difference {(slidingLogits - wholeLogits).abs().max().item<float>():F3}, " +
-        $"{slidingLogits.argmax(1).ne(wholeLogits.argmax(1)).sum().item<long>()} of {side * side} pixels change class");
+    var teacher = trainer!.Teacher;
+    teacher.eval();
+    var (image0, mask0) = voc.LoadSample(0);
+    Tensor wholeLogits, oneWindowLogits, slidingLogits;
+    using (no_grad())
+    {
+        var input = voc.Normalization.Apply(image0.unsqueeze(0));
+        wholeLogits = teacher.call(input).Logits;
+        oneWindowLogits = SlidingWindow.Logits(teacher, input, side, side / 2); // window = the image: one window
+        slidingLogits = SlidingWindow.Logits(teacher, input, window, stride);
+    }
+    Lesson.Show($"window ≥ image gives the whole-image logits exactly: {oneWindowLogits.equal(wholeLogits).all().item<bool>()}; " +
+            $"with window {window}, stride {stride}: largest logit difference {(slidingLogits - wholeLogits).abs().max().item<float>():F3}, " +
+            $"{slidingLogits.argmax(1).ne(wholeLogits.argmax(1)).sum().item<long>()} of {side * side} pixels change class");
 
-var valList = Path.Combine(root, "val.txt");
-File.WriteAllLines(valList, ids.Take(16).Select(id => $"JPEGImages/{id}.jpg SegmentationClass/{id}.png"));
-var valVoc = VocFolderDataset.Open(root, valList, M2NistLt.ClassNames);
-var wholeScore = Evaluator.ConfusionOf(teacher, valVoc, CPU, new EvaluationSettings());
-var oneWindowScore = Evaluator.ConfusionOf(teacher, valVoc, CPU, sliding with { Window = side });
-var slidingScore = Evaluator.ConfusionOf(teacher, valVoc, CPU, sliding);
-bool sameMatrix = Enumerable.Range(0, voc.NumClasses).All(t => Enumerable.Range(0, voc.NumClasses).All(p => wholeScore[t, p] == oneWindowScore[t, p]));
-Lesson.Show($"{valVoc.Count} whole canvases: mIoU whole image {100 * wholeScore.MeanIoU():F1}%, window {side} {100 * oneWindowScore.MeanIoU():F1}% " +
-        $"(same confusion matrix: {sameMatrix}), window {window}/stride {stride} {100 * slidingScore.MeanIoU():F1}%");
-Lesson.Show(LessonCharts.Pictures($"Sample 0: whole image vs windows of {window} every {stride} px", [
-    Pictures.Image("canvas", image0[0]), Pictures.Mask("truth", mask0),
-    Pictures.Mask("whole image", wholeLogits.argmax(1)[0]), Pictures.Mask($"windows {window}/{stride}", slidingLogits.argmax(1)[0]),
-    Pictures.Heat("class changed", slidingLogits.argmax(1).ne(wholeLogits.argmax(1))[0].to_type(ScalarType.Float32))],
-    columns: 5, numClasses: voc.NumClasses, classNames: voc.ClassNames));
+    var valList = Path.Combine(root, "val.txt");
+    File.WriteAllLines(valList, ids.Take(16).Select(id => $"JPEGImages/{id}.jpg SegmentationClass/{id}.png"));
+    var valVoc = VocFolderDataset.Open(root, valList, M2NistLt.ClassNames);
+    var wholeScore = Evaluator.ConfusionOf(teacher, valVoc, CPU, new EvaluationSettings());
+    var oneWindowScore = Evaluator.ConfusionOf(teacher, valVoc, CPU, sliding with { Window = side });
+    var slidingScore = Evaluator.ConfusionOf(teacher, valVoc, CPU, sliding);
+    bool sameMatrix = Enumerable.Range(0, voc.NumClasses).All(t => Enumerable.Range(0, voc.NumClasses).All(p => wholeScore[t, p] == oneWindowScore[t, p]));
+    Lesson.Show($"{valVoc.Count} whole canvases: mIoU whole image {100 * wholeScore.MeanIoU():F1}%, window {side} {100 * oneWindowScore.MeanIoU():F1}% " +
+            $"(same confusion matrix: {sameMatrix}), window {window}/stride {stride} {100 * slidingScore.MeanIoU():F1}%");
+    Lesson.Show(LessonCharts.Pictures($"Sample 0: whole image vs windows of {window} every {stride} px", [
+        Pictures.Image("canvas", image0[0]), Pictures.Mask("truth", mask0),
+        Pictures.Mask("whole image", wholeLogits.argmax(1)[0]), Pictures.Mask($"windows {window}/{stride}", slidingLogits.argmax(1)[0]),
+        Pictures.Heat("class changed", slidingLogits.argmax(1).ne(wholeLogits.argmax(1))[0].to_type(ScalarType.Float32))],
+        columns: 5, numClasses: voc.NumClasses, classNames: voc.ClassNames));
+}
 
 lessonPage.Text("""
 ## Theory: ImageNet weights
@@ -413,7 +418,7 @@ The temporary folder and the trainer are no longer needed (rerun from the cell t
 """);
 
 // ---- code cell 18 ----
-trainer.Dispose();
+trainer?.Dispose();
 Directory.Delete(root, recursive: true);
 Lesson.Show($"removed {root}");
 

@@ -67,7 +67,9 @@ def errors(path, name):
     return 1 if failures else 0
 
 
-PROGRESS = re.compile(r"^(.+?): step \d+/\d+ \[")
+# A progress line's states: "LABEL: step N/T [...", and "LABEL: stopped at step N of T" when its run failed and the
+# lesson closed the line (Lesson.Try, issue 25): the line's last state, which the failed cell's own line explains.
+PROGRESS = re.compile(r"^(.+?): (?:step \d+/\d+ \[|stopped at step \d+ of \d+$)")
 
 
 def is_extension_notice(output):
@@ -80,7 +82,7 @@ def is_extension_notice(output):
 def tidy(path):
     """dotnet-repl writes every update of a display as a new output. Two kinds of updating display are
     known here: the kernel's package restore ("Installing Packages" ... "Installed Packages") and a
-    lesson's progress line (Lesson.Progress: "LABEL: step N/T [..."). Consecutive display_data outputs of
+    lesson's progress line (Lesson.Progress: "LABEL: step N/T [...", or "LABEL: stopped at step N of T"). Consecutive display_data outputs of
     one cell that are states of the same such display collapse into the last one; nothing else is touched."""
     nb = load(path)
     def key(output):
