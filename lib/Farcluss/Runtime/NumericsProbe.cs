@@ -30,7 +30,8 @@ public static class NumericsProbe
 
     /// <summary>
     /// Checks <paramref name="path"/> for <paramref name="shape"/> in a child process with <paramref name="environment"/>
-    /// added; null when no CLI is found. A child that dies or prints no verdict is a failed path, with the reason.
+    /// added; null when no CLI is found or the CLI refuses the probe (exit 1 or 2). A child that dies or prints no
+    /// verdict is a failed path, with the reason.
     /// </summary>
     public static PathVerdict? Run(NumericsShape shape, string path, int threads, IReadOnlyDictionary<string, string?>? environment = null)
     {
@@ -51,6 +52,9 @@ public static class NumericsProbe
         var stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         var last = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
+        // Exit 1 or 2 is the CLI refusing the probe (a CLI built from other sources, a bad install), not the path
+        // computing wrong: no verdict, so nothing false is cached; the check then runs in-process, as without a CLI.
+        if (process.ExitCode is 1 or 2) return null;
         if (process.ExitCode == 0)
             try { if (JsonSerializer.Deserialize<PathVerdict>(last, Json) is { } verdict) return verdict; }
             catch (JsonException) { }

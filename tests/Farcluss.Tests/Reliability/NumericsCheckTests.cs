@@ -26,6 +26,16 @@ public class NumericsCheckTests
         return (exit, stderr, File.Exists(config) ? JsonNode.Parse(File.ReadAllText(config))!["numerics"]!.AsObject() : null);
     }
 
+    /// <summary>A CLI that refuses the probe (exit 1: here an unknown path; in the field a CLI built from other
+    /// sources, which once cached "oneDNN failed" for every lesson on this machine) gives no verdict, so nothing is cached.</summary>
+    [Fact]
+    public void A_probe_the_cli_refuses_is_no_verdict()
+    {
+        var shape = NumericsShape.Of(Farcluss.Config.Presets.Smoke, 11, 1);
+        Assert.NotNull(NumericsProbe.CliDll());
+        Assert.Null(NumericsProbe.Run(shape, "no-such-path", 1));
+    }
+
     static string NumericsLine(string stderr) =>
         Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("numerics: "));
 
