@@ -25,9 +25,12 @@ for s in $(echo "${2:-0,1,2}" | tr ',' ' '); do
       cp "runs/$stem/$v-s$s/metrics.jsonl" "runs/$stem/$v-s$s/config.json" "results/$stem-runs/$v-s$s/"
     fi
   done
+  # The prose that quotes these results follows them (ProseNumbers), so that no commit leaves README stale.
+  prose=(README.md results/README.md docs/METHOD.md results/search/README.md)
+  dotnet .build/ablation-cli/Farcluss.Cli.dll prose --update "${prose[@]}" | tail -1
   for i in 1 2 3 4 5; do
-    git add "results/$stem.json" "results/$stem.md" "results/$stem.log" "results/$stem-runs" &&
-      git commit -q -m "results/$stem: $variants, seed $s (workshop preset${CONFIG:+ with $CONFIG}, test split)" -- "results/$stem.json" "results/$stem.md" "results/$stem.log" "results/$stem-runs" && break
+    git add "results/$stem.json" "results/$stem.md" "results/$stem.log" "results/$stem-runs" "${prose[@]}" &&
+      git commit -q -m "results/$stem: $variants, seed $s (workshop preset${CONFIG:+ with $CONFIG}, test split)" -- "results/$stem.json" "results/$stem.md" "results/$stem.log" "results/$stem-runs" "${prose[@]}" && break
     sleep 5
   done
 done
