@@ -14,7 +14,7 @@ public sealed record DataSettings
     public static readonly IReadOnlyList<string> Kinds = ["m2nist-lt", "voc-folder", "cityscapes-folder"];
 
     /// <summary>Folder holding the MNIST IDX files (m2nist-lt) or the dataset root (voc-folder, cityscapes-folder).
-    /// Null: $FARCLUSS_DATA/mnist (voc, cityscapes), or data/mnist (voc, cityscapes) under the repository.</summary>
+    /// Null: mnist/, voc/ or cityscapes/ (by kind) in the data folder, $FARCLUSS_DATA or else data/ in the repository.</summary>
     public string? Root { get; init; }
 
     /// <summary>Folder datasets: the labeled split list (UniMatch's format). A relative path is under the

@@ -68,9 +68,6 @@ public sealed class ClassRebalancer : IDisposable
     /// <summary>The state carried from step to step, by name (rollback and checkpoint iterate it).</summary>
     public static IReadOnlyList<StateTensor> StateOf(ClassRebalancer? r) => [new("rebalancer.frequencies", r?._frequencies)];
 
-    /// <summary>Restores <see cref="Frequencies"/> from a checkpoint (same as the setter).</summary>
-    public void LoadState(Tensor frequencies) => Frequencies = frequencies;
-
     /// <summary>
     /// One step of f ← m f + (1 − m) f̂ with f̂_c = n_c / Σ_k n_k and n_c = Σ_i q_i,c over the
     /// valid pixels. A batch without a valid pixel leaves f unchanged (decided on the device).

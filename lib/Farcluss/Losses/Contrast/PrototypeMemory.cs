@@ -69,7 +69,7 @@ public sealed class PrototypeMemory : IDisposable
     public static IReadOnlyList<StateTensor> StateOf(PrototypeMemory? m) =>
         [new("prototype_memory.prototypes", m?._prototypes), new("prototype_memory.initialised", m?._initialised)];
 
-    /// <summary>Restores both state tensors from a checkpoint.</summary>
+    /// <summary>Sets both state tensors at once (a memory built by hand; a checkpoint restores through <see cref="StateOf"/>).</summary>
     public void LoadState(Tensor prototypes, Tensor initialised)
     {
         Prototypes = prototypes;
