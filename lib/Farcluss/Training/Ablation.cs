@@ -65,7 +65,6 @@ public static class Ablation
     {
         var config = baseConfig with { Method = Variants.Get(variant, baseConfig.Method), Seed = seed };
         using var trainer = new Trainer(config, data) { OnProgress = onProgress };
-        if (runDirectory is not null) AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.json"), ConfigFile.ToJson(config, trainer.Numerics));
         var result = trainer.Run(runDirectory);
         var rarest = data.RarestClasses(3);
         var lastSemi = result.Log.LastOrDefault(s => s.UnsupervisedLambda > 0);

@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using Farcluss.Config;
 using Farcluss.Evaluation;
 
 namespace Farcluss.Training;
 
 /// <summary>
-/// A whole run around a <see cref="Trainer"/>: the loop to the last step, the evaluations and checkpoints
+/// A whole run around a <see cref="Trainer"/>: config.json, the loop to the last step, the evaluations and checkpoints
 /// the config asks for on the way, metrics.jsonl, and at the end teacher and student on validation and
 /// test. What a step does is <see cref="Trainer.TrainStep"/>; this file only decides when. Called as
 /// <c>trainer.Run(runDirectory)</c>: the loop lives here, not in the trainer.
@@ -17,6 +18,8 @@ public static class TrainingRun
     {
         var config = trainer.Config;
         var wall = Stopwatch.StartNew();
+        // The one writer of a run's config.json: the settings (a resume's new bookkeeping values included) and the numeric path.
+        if (runDirectory is not null) AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.json"), ConfigFile.ToJson(config, trainer.Numerics));
         var metrics = runDirectory is null ? null : new MetricsWriter(Path.Combine(runDirectory, "metrics.jsonl"), trainer.Step, config.Steps);
         if (metrics is not null) { trainer.OnStats += metrics.Write; trainer.OnEval += metrics.Write; metrics.Write(trainer.Numerics, trainer.Step); }
         try
