@@ -86,7 +86,7 @@ static class AblateCommand
         var template = new AblationReport { Command = "", Preset = preset, ClassNames = [], RarestClasses = [], Split = reportSplit, Config = config };
         if (!replace && stem.Read() is { } previous)
         {
-            var differences = Ablation.MergeDifferences(previous, template);
+            var differences = AblationReport.MergeDifferences(previous, template);
             if (differences.Count > 0)
                 throw new KitException($"these runs would join results made with other settings ({string.Join("; ", differences)}); " +
                                        "write them elsewhere with --out, or start this file afresh with --replace", stem.JsonPath);
@@ -109,7 +109,7 @@ static class AblateCommand
                 report = stem.Add(template, run, startAfresh);
                 startAfresh = false;
             }
-        if (report is not null) Console.WriteLine(Ablation.ToMarkdown(report));
+        if (report is not null) Console.WriteLine(AblationReport.ToMarkdown(report));
         return 0;
     }
 

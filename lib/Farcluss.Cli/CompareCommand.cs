@@ -56,7 +56,7 @@ static class CompareCommand
                 Console.Error.WriteLine($"{name}: run kept in {Path.GetRelativePath(Directory.GetCurrentDirectory(), runDirectory)}");
             }
             Console.WriteLine();
-            Console.WriteLine(Ablation.ToMarkdown(report));
+            Console.WriteLine(AblationReport.ToMarkdown(report));
             Console.WriteLine($"Total wall time: {clock.Elapsed:mm\\:ss}");
             return 0;
         });

@@ -24,10 +24,10 @@ public class CommittedResultsTests
     [Fact]
     public void The_committed_ablation_was_made_at_todays_workshop_preset_with_every_row_and_three_seeds()
     {
-        var report = Ablation.FromJson(File.ReadAllText(Results("ablation.json")), Results("ablation.json"));
+        var report = AblationReport.FromJson(File.ReadAllText(Results("ablation.json")), Results("ablation.json"));
         var today = new AblationReport
             { Command = "", Preset = "workshop", ClassNames = [], RarestClasses = [], Split = "test", Config = Presets.Workshop };
-        Assert.Empty(Ablation.MergeDifferences(report, today));
+        Assert.Empty(AblationReport.MergeDifferences(report, today));
         foreach (var variant in Variants.AblationNames)
             Assert.Equal([0, 1, 2], report.Runs.Where(r => r.Variant == variant).Select(r => r.Seed).Order());
     }
