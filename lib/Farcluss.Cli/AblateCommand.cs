@@ -1,9 +1,6 @@
 using System.CommandLine;
-using System.Diagnostics;
 using Farcluss;
 using Farcluss.Config;
-using Farcluss.Evaluation;
-using Farcluss.Runtime;
 using Farcluss.Training;
 
 namespace Farcluss.Cli;

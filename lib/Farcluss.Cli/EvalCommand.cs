@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Diagnostics;
 using Farcluss;
-using Farcluss.Config;
 using Farcluss.Evaluation;
 using Farcluss.Runtime;
 using Farcluss.Training;
