@@ -30,9 +30,6 @@ public sealed class NotebookOutput : ILessonOutput
 
     NotebookOutput() { }
 
-    /// <summary>True when a .NET Interactive kernel is running this code.</summary>
-    public bool InNotebook => _kernel?.Current() is not null;
-
     /// <summary>Markdown cells show themselves in a notebook: nothing to do.</summary>
     public void Text(string markdown) { }
 
