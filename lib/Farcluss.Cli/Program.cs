@@ -17,6 +17,7 @@ var root = new RootCommand(
     BenchCommand.Create(),
     DoctorCommand.Create(),
     DoctorCommand.Probe(),
+    ProseCommand.Create(),
 };
 try
 {

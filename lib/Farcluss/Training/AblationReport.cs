@@ -126,9 +126,9 @@ public sealed record AblationReport
         }
     }
 
-    static string Percent(double v) => double.IsNaN(v) ? "–" : (100 * v).ToString("F1", CultureInfo.InvariantCulture);
+    internal static string Percent(double v) => double.IsNaN(v) ? "–" : (100 * v).ToString("F1", CultureInfo.InvariantCulture);
 
-    static string Pm(IEnumerable<double> values)
+    internal static string Pm(IEnumerable<double> values)
     {
         var v = values.Where(x => !double.IsNaN(x)).ToArray();
         if (v.Length == 0) return "–";
