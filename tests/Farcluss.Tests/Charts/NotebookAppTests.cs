@@ -120,7 +120,7 @@ public class NotebookAppTests
         {
             var name = Path.GetFileNameWithoutExtension(notebook);
             var app = Path.Combine(Root, "notebooks", "apps", name + ".cs");
-            if (!File.Exists(app) || File.ReadAllText(app) != NotebookApp.Generate(File.ReadAllText(notebook), name))
+            if (!File.Exists(app) || File.ReadAllText(app) != NotebookApp.Generate(File.ReadAllText(notebook), name, Path.GetDirectoryName(notebook)))
                 stale.Add($"notebooks/apps/{name}.cs");
         }
         Assert.True(stale.Count == 0, $"out of date with their notebooks: {string.Join(", ", stale)}; regenerate with `{NotebookApp.RegenerateCommand}`");
