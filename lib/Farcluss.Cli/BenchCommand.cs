@@ -27,7 +27,7 @@ static class BenchCommand
         command.SetAction(result =>
         {
             var baseConfig = common.Build(result);
-            var data = TrainCommands.LoadData(baseConfig);
+            var data = RunData.Load(baseConfig);
             long rssStart = Process.GetCurrentProcess().WorkingSet64;
             var names = new[] { "supervised", "hard", "farcluss", "farcluss-reco" };
             int rounds = result.GetValue(rounds_), timed = result.GetValue(steps);

@@ -35,7 +35,9 @@ sealed class CommonOptions
         command.Options.Add(DataRoot);
     }
 
-    public TrainingConfig Build(ParseResult result)
+    /// <summary>The preset, the --config file, the overrides, then <paramref name="lay"/> (a variant and seed) laid over
+    /// them; validated once, before any data is read or anything is written.</summary>
+    public TrainingConfig Build(ParseResult result, Func<TrainingConfig, TrainingConfig>? lay = null)
     {
         var config = Presets.Get(result.GetValue(Preset)!);
         var file = result.GetValue(Config);
@@ -43,8 +45,9 @@ sealed class CommonOptions
         if (result.GetValue(Steps) is int steps) config = config with { Steps = steps };
         if (result.GetValue(Device) is string device) config = config with { Device = device };
         if (result.GetValue(DataRoot) is string root) config = config with { Data = config.Data with { Root = root } };
+        if (lay is not null) config = lay(config);
         // Before any data is read or anything is written: --steps 0 or a bad --device end here, in a second.
-        config.Validate(ConfigFile.ClassCountOf(config.Data) ?? Labels.Ignore);
+        config.ValidateBeforeData();
         RequireDevice(config, result.GetValue(Device) is null ? file?.FullName : null);
         return config;
     }

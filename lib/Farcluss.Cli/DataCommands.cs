@@ -65,7 +65,7 @@ static class DataCommands
         command.SetAction(result =>
         {
             var config = common.Build(result);
-            var data = TrainCommands.LoadData(config);
+            var data = RunData.Load(config);
             if (name == "generate") return 0;
             var table = new Table().AddColumns("class", "labeled px %", "labeled canvases", "unlabeled px %", "unlabeled canvases", "test px %");
             // A folder dataset may have no unlabeled split (supervised only): its columns show "–".

@@ -10,10 +10,10 @@ var root = new RootCommand(
     "class rebalancing and prototype contrast, on TorchSharp. Start with `farcluss compare`.")
 {
     DataCommands.Create(),
-    TrainCommands.Train(),
-    TrainCommands.Eval(),
-    TrainCommands.Compare(),
-    TrainCommands.Ablate(),
+    TrainCommand.Create(),
+    EvalCommand.Create(),
+    CompareCommand.Create(),
+    AblateCommand.Create(),
     BenchCommand.Create(),
     DoctorCommand.Create(),
     DoctorCommand.Probe(),

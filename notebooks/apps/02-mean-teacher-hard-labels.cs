@@ -47,6 +47,7 @@ lessonPage.Text("""
 Lesson.Show(Farcluss.Charts.Lesson.Setup());
 
 // ---- code cell 2 ----
+// The namespaces every lesson uses and the offline chart formatter, in one file for all ten lessons.
 // (The notebook registers its offline chart formatter here; the app's page draws charts itself.)
 
 lessonPage.Text("""

@@ -48,6 +48,7 @@ lessonPage.Text("""
 Lesson.Show(Farcluss.Charts.Lesson.Setup());
 
 // ---- code cell 2 ----
+// The namespaces every lesson uses and the offline chart formatter, in one file for all ten lessons.
 // (The notebook registers its offline chart formatter here; the app's page draws charts itself.)
 
 lessonPage.Text("""
@@ -266,5 +267,59 @@ lessonPage.Text("""
 
 ← Previous: [06 · Prototype contrastive regularisation](06-prototype-contrast.ipynb) · Next: [08 · What it costs](08-cost.ipynb) →
 """);
+
+lessonPage.Text("""
+## Appendix: one training step, as the library runs it
+
+Every row above is `Trainer.TrainStep` with other settings. Here is that method as it is in `lib/` (read from the file,
+so it cannot go stale): the views, the student, L_s, then after the warm-up the teacher's p, the targets q (§1), the
+weights w (§2), the class frequencies f updated and the pixel class weights ρ (§3), L_u, the contrastive term (§4,
+the prototype memory updated on its own line) and the total.
+""");
+
+// ---- code cell 10 ----
+var trainerLines = File.ReadAllLines(Path.Combine(Lesson.RepositoryRoot, "lib", "Farcluss", "Training", "Trainer.cs"));
+int stepStart = Array.FindIndex(trainerLines, l => l.Contains("public void TrainStep()"));
+int stepEnd = Array.FindIndex(trainerLines, stepStart, l => l == "    }");
+Lesson.Show(string.Join("\n", trainerLines[stepStart..(stepEnd + 1)]));
+
+lessonPage.Text("""
+Then the whole unsupervised loss on a real batch: `L_u = Σ_i w_i ρ_i · CE(q_i, s_i) / N_valid`, computed by
+`UnsupervisedLoss.Compute` (which takes w and ρ apart and multiplies them itself) and once more by hand. The teacher
+and student are a FARCLUSS trainer's after a few steps without warm-up, the batch eight unlabeled canvases with their
+strong view (CutMix included).
+""");
+
+// ---- code cell 11 ----
+var stepConfig = Lesson.Config with { Steps = Lesson.Pick(40, 6), Method = Lesson.Config.Method with { WarmupFraction = 0 } };
+var stepData = TrainingData.Load(stepConfig.Data);
+var stepTrainer = new Trainer(stepConfig, stepData);
+while (stepTrainer.Step < stepConfig.Steps) stepTrainer.TrainStep();
+
+var unlabeled = UnlabeledBatch.Draw(stepData.Unlabeled!, Enumerable.Range(0, 8).Select(i => (long)i).ToArray(), stepConfig.Augment,
+    cutMix: true, new Generator(7UL), stepTrainer.Device);
+var normalization = stepData.Labeled.Normalization;
+Tensor teacherProbs, studentLogits;
+using (no_grad())
+{
+    stepTrainer.Teacher.eval();
+    stepTrainer.Student.eval();
+    teacherProbs = unlabeled.Mix(nn.functional.softmax(stepTrainer.Teacher.call(normalization.Apply(unlabeled.Weak)).Logits, 1));
+    studentLogits = stepTrainer.Student.call(normalization.Apply(unlabeled.Strong)).Logits;
+}
+var fuzzyTargets = FuzzyPseudoLabels.Compute(teacherProbs, stepConfig.Method.TopK);        // q, §1
+var uncertaintyWeights = UncertaintyWeight.Of(stepConfig.Method, teacherProbs);            // w, §2
+var pixelClassWeights = stepTrainer.Rebalancer!.PixelClassWeights(fuzzyTargets);           // ρ, §3
+double library = UnsupervisedLoss.Compute(studentLogits, fuzzyTargets, uncertaintyWeights, pixelClassWeights, unlabeled.Valid).item<float>();
+
+// By hand: CE(q, s) = −Σ_c q_c log softmax(s)_c per pixel, weighted by w·ρ, summed over the valid pixels, divided by their count.
+var crossEntropy = -(fuzzyTargets * nn.functional.log_softmax(studentLogits, 1)).sum(1);
+var validPixels = unlabeled.Valid.to(ScalarType.Float32);
+double byHand = ((uncertaintyWeights * pixelClassWeights * crossEntropy * validPixels).sum() / validPixels.sum()).item<float>();
+double meanW = ((uncertaintyWeights * validPixels).sum() / validPixels.sum()).item<float>();
+double meanRho = ((pixelClassWeights * validPixels).sum() / validPixels.sum()).item<float>();
+stepTrainer.Dispose();
+Lesson.Show($"L_u on {validPixels.sum().item<float>():F0} valid pixels of 8 unlabeled canvases: UnsupervisedLoss.Compute {library:F6}, by hand {byHand:F6} " +
+$"(mean w {meanW:F3}, mean ρ {meanRho:F3}, after {stepConfig.Steps} steps)");
 
 lessonPage.Finish();

@@ -66,9 +66,7 @@ public static class ConfigFile
     public static TrainingConfig Load(string path, TrainingConfig basis)
     {
         var config = Parse(RegularFile.ReadAllText(path, MaxBytes, "config file"), basis, path);
-        // The class count is a fact of the data, known here for the kit's datasets; otherwise 255 (the
-        // most a uint8 mask holds) stands in, and the trainer checks K ≤ C again once the data is loaded.
-        try { config.Validate(ClassCountOf(config.Data) ?? Labels.Ignore); }
+        try { config.ValidateBeforeData(); }
         catch (KitException e) when (e.FilePath is null) { throw new KitException(e.Message, path, e); }
         return config;
     }

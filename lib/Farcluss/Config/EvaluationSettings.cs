@@ -57,8 +57,8 @@ public sealed record EvaluationSettings
 
     public void Validate()
     {
-        MethodSettings.Require(Mode is Whole or Sliding, $"evaluation.mode must be whole or sliding, got {Echo.Quote(Mode)}");
-        MethodSettings.Require(Window >= 0, $"evaluation.window must be ≥ 0, got {Window}");
-        MethodSettings.Require(StrideFraction is > 0 and <= 1, $"evaluation.stride_fraction must be in (0, 1], got {StrideFraction}");
+        SettingRules.Require(Mode is Whole or Sliding, $"evaluation.mode must be whole or sliding, got {Echo.Quote(Mode)}");
+        SettingRules.Require(Window >= 0, $"evaluation.window must be ≥ 0, got {Window}");
+        SettingRules.Require(StrideFraction is > 0 and <= 1, $"evaluation.stride_fraction must be in (0, 1], got {StrideFraction}");
     }
 }

@@ -97,30 +97,29 @@ public sealed record MethodSettings
     /// <summary>CutMix between the unlabeled images of the batch in the strong view. [kit: on, as UniMatch]</summary>
     public bool UseCutMix { get; init; } = true;
 
-    /// <summary>Rejects impossible values with a message naming the setting.</summary>
+    /// <summary>Rejects impossible values with a message naming the setting by its config key (ranges: <see cref="SettingRules"/>).
+    /// Part of <see cref="TrainingConfig.Validate"/>.</summary>
     public void Validate(int numClasses)
     {
-        Require(TopK >= 1 && TopK <= numClasses, $"method.top_k must be in [1, {numClasses}] (the class count), got {TopK}");
+        Require(SettingRules.IsTopK(TopK, numClasses), $"method.top_k must be in [1, {numClasses}] (the class count), got {TopK}");
         Require(EntropyGamma >= 0, $"method.entropy_gamma must be ≥ 0, got {EntropyGamma}");
         Require(ConfidenceThreshold is >= 0 and <= 1, $"method.confidence_threshold must be in [0, 1], got {ConfidenceThreshold}");
-        Require(RebalanceMomentum is >= 0 and < 1, $"method.rebalance_momentum must be in [0, 1), got {RebalanceMomentum}");
+        Require(SettingRules.IsMomentum(RebalanceMomentum), $"method.rebalance_momentum must be in {SettingRules.MomentumRange}, got {RebalanceMomentum}");
         Require(RebalanceBeta >= 0, $"method.rebalance_beta must be ≥ 0, got {RebalanceBeta}");
         Require(RebalanceEpsilon > 0, $"method.rebalance_epsilon must be > 0, got {RebalanceEpsilon}");
-        Require(MaxClassWeight >= 1, $"method.max_class_weight must be ≥ 1, got {MaxClassWeight}");
-        Require(ProjectionDim is >= 2 and <= 4096, $"method.projection_dim must be in [2, 4096], got {ProjectionDim}");
+        Require(MaxClassWeight >= SettingRules.MinMaxClassWeight, $"method.max_class_weight must be ≥ {SettingRules.MinMaxClassWeight}, got {MaxClassWeight}");
+        Require(ProjectionDim is >= SettingRules.MinProjectionDim and <= SettingRules.MaxProjectionDim,
+            $"method.projection_dim must be in [{SettingRules.MinProjectionDim}, {SettingRules.MaxProjectionDim}], got {ProjectionDim}");
         Require(PrototypeConfidence is >= 0 and <= 1, $"method.prototype_confidence must be in [0, 1], got {PrototypeConfidence}");
-        Require(PrototypeMomentum is >= 0 and < 1, $"method.prototype_momentum must be in [0, 1), got {PrototypeMomentum}");
-        Require(Anchors is >= 1 and <= 1 << 20, $"method.anchors must be in [1, {1 << 20}], got {Anchors}");
+        Require(SettingRules.IsMomentum(PrototypeMomentum), $"method.prototype_momentum must be in {SettingRules.MomentumRange}, got {PrototypeMomentum}");
+        Require(Anchors is >= 1 and <= SettingRules.MaxAnchors, $"method.anchors must be in [1, {SettingRules.MaxAnchors}], got {Anchors}");
         Require(ContrastTemperature > 0, $"method.contrast_temperature must be > 0, got {ContrastTemperature}");
         Require(UnsupervisedWeight >= 0, $"method.unsupervised_weight must be ≥ 0, got {UnsupervisedWeight}");
         Require(ContrastWeight >= 0, $"method.contrast_weight must be ≥ 0, got {ContrastWeight}");
         Require(RampFraction is >= 0 and <= 1, $"method.ramp_fraction must be in [0, 1], got {RampFraction}");
         Require(WarmupFraction is >= 0 and < 1, $"method.warmup_fraction must be in [0, 1), got {WarmupFraction}");
-        Require(EmaDecay is >= 0 and < 1, $"method.ema_decay must be in [0, 1), got {EmaDecay}");
+        Require(SettingRules.IsMomentum(EmaDecay), $"method.ema_decay must be in {SettingRules.MomentumRange}, got {EmaDecay}");
     }
 
-    internal static void Require(bool ok, string message)
-    {
-        if (!ok) throw new KitException(message);
-    }
+    static void Require(bool ok, string message) => SettingRules.Require(ok, message);
 }

@@ -14,7 +14,7 @@ public sealed record DataSettings
     public static readonly IReadOnlyList<string> Kinds = ["m2nist-lt", "voc-folder", "cityscapes-folder"];
 
     /// <summary>Folder holding the MNIST IDX files (m2nist-lt) or the dataset root (voc-folder, cityscapes-folder).
-    /// Null: $FARCLUSS_DATA/mnist (voc, cityscapes), or data/mnist (voc, cityscapes) under the repository.</summary>
+    /// Null: mnist/, voc/ or cityscapes/ (by kind) in the data folder, $FARCLUSS_DATA or else data/ in the repository.</summary>
     public string? Root { get; init; }
 
     /// <summary>Folder datasets: the labeled split list (UniMatch's format). A relative path is under the
@@ -100,39 +100,46 @@ public sealed record TrainingConfig
     /// <summary>auto, cpu or cuda.</summary>
     public string Device { get; init; } = "auto";
 
-    /// <summary>Largest learning rate accepted: beyond it no optimizer of the kit trains, it only diverges.</summary>
-    public const double MaxLearningRate = 10;
+    /// <summary>Largest learning rate accepted (<see cref="SettingRules.MaxLearningRate"/>).</summary>
+    public const double MaxLearningRate = SettingRules.MaxLearningRate;
 
-    /// <summary>Largest batch accepted (each of labeled and unlabeled).</summary>
-    public const int MaxBatch = 1024;
+    /// <summary>Largest batch accepted (<see cref="SettingRules.MaxBatch"/>).</summary>
+    public const int MaxBatch = SettingRules.MaxBatch;
 
+    /// <summary>
+    /// <see cref="Validate"/> before the data is read: with the class count of a dataset kind the kit knows, otherwise
+    /// 255 (the most a uint8 mask holds); the trainer validates again with the data's own count (K ≤ C).
+    /// </summary>
+    public void ValidateBeforeData() => Validate(ConfigFile.ClassCountOf(Data) ?? Labels.Ignore);
+
+    /// <summary>Every range of every setting (<see cref="SettingRules"/>), with messages naming the config key.</summary>
     public void Validate(int numClasses)
     {
         // Every real-valued setting first: NaN passes no range check below, but ±Infinity would pass some.
         RequireFinite(this, "");
-        MethodSettings.Require(Steps is >= 1 and <= 100_000_000, $"steps must be in [1, 10⁸], got {Steps}");
-        MethodSettings.Require(LabeledBatch is >= 1 and <= MaxBatch, $"labeled_batch must be in [1, {MaxBatch}], got {LabeledBatch}");
-        MethodSettings.Require(UnlabeledBatch is >= 1 and <= MaxBatch, $"unlabeled_batch must be in [1, {MaxBatch}], got {UnlabeledBatch}");
-        MethodSettings.Require(LogEvery >= 1, $"log_every must be ≥ 1, got {LogEvery}");
-        MethodSettings.Require(EvalEvery >= 0 && CheckpointEvery >= 0, "eval_every and checkpoint_every must be ≥ 0");
-        MethodSettings.Require(MaxBadSteps >= 0, $"max_bad_steps must be ≥ 0, got {MaxBadSteps}");
-        MethodSettings.Require(Threads is >= 0 and <= 1024, $"threads must be in [0, 1024] (0: torch's default), got {Threads}");
-        MethodSettings.Require(Device?.ToLowerInvariant() is "auto" or "cpu" or "cuda", $"device must be auto, cpu or cuda, got {Echo.Quote(Device)}");
-        MethodSettings.Require(Optimizer.LearningRate is > 0 and <= MaxLearningRate,
+        SettingRules.Require(Steps is >= 1 and <= SettingRules.MaxSteps, $"steps must be in [1, {SettingRules.MaxSteps}], got {Steps}");
+        SettingRules.Require(LabeledBatch is >= 1 and <= MaxBatch, $"labeled_batch must be in [1, {MaxBatch}], got {LabeledBatch}");
+        SettingRules.Require(UnlabeledBatch is >= 1 and <= MaxBatch, $"unlabeled_batch must be in [1, {MaxBatch}], got {UnlabeledBatch}");
+        SettingRules.Require(LogEvery >= 1, $"log_every must be ≥ 1, got {LogEvery}");
+        SettingRules.Require(EvalEvery >= 0 && CheckpointEvery >= 0, "eval_every and checkpoint_every must be ≥ 0");
+        SettingRules.Require(MaxBadSteps >= 0, $"max_bad_steps must be ≥ 0, got {MaxBadSteps}");
+        SettingRules.Require(Threads is >= 0 and <= SettingRules.MaxThreads, $"threads must be in [0, {SettingRules.MaxThreads}] (0: torch's default), got {Threads}");
+        SettingRules.Require(Device?.ToLowerInvariant() is "auto" or "cpu" or "cuda", $"device must be auto, cpu or cuda, got {Echo.Quote(Device)}");
+        SettingRules.Require(Optimizer.LearningRate is > 0 and <= MaxLearningRate,
             $"optimizer.learning_rate must be in (0, {MaxLearningRate}], got {Optimizer.LearningRate}");
-        MethodSettings.Require(Optimizer.Name is "adam" or "sgd", $"optimizer.name must be adam or sgd, got {Echo.Quote(Optimizer.Name)}");
-        MethodSettings.Require(Optimizer.WeightDecay >= 0, $"optimizer.weight_decay must be ≥ 0, got {Optimizer.WeightDecay}");
-        MethodSettings.Require(Optimizer.PolyPower >= 0,
+        SettingRules.Require(Optimizer.Name is "adam" or "sgd", $"optimizer.name must be adam or sgd, got {Echo.Quote(Optimizer.Name)}");
+        SettingRules.Require(Optimizer.WeightDecay >= 0, $"optimizer.weight_decay must be ≥ 0, got {Optimizer.WeightDecay}");
+        SettingRules.Require(Optimizer.PolyPower >= 0,
             $"optimizer.poly_power must be ≥ 0 (the rate decays as (1 − t/T)^power; a negative power would make it grow), got {Optimizer.PolyPower}");
-        MethodSettings.Require(Optimizer.BackboneLrMultiplier is >= 0 and <= 1000,
-            $"optimizer.backbone_lr_multiplier must be in [0, 1000], got {Optimizer.BackboneLrMultiplier}");
-        MethodSettings.Require(DataSettings.Kinds.Contains(Data.Kind),
+        SettingRules.Require(Optimizer.BackboneLrMultiplier is >= 0 and <= SettingRules.MaxBackboneLrMultiplier,
+            $"optimizer.backbone_lr_multiplier must be in [0, {SettingRules.MaxBackboneLrMultiplier}], got {Optimizer.BackboneLrMultiplier}");
+        SettingRules.Require(DataSettings.Kinds.Contains(Data.Kind),
             $"data.kind must be {string.Join(", ", DataSettings.Kinds)}, got {Echo.Quote(Data.Kind)}");
-        MethodSettings.Require(Farcluss.Models.ModelFactory.Kinds.Contains(Model.Kind),
+        SettingRules.Require(Farcluss.Models.ModelFactory.Kinds.Contains(Model.Kind),
             $"model.kind must be {string.Join(", ", Farcluss.Models.ModelFactory.Kinds)}, got {Echo.Quote(Model.Kind)}");
         if (Model.Kind == Farcluss.Models.ModelSettings.Compact && Model.Width is int width)
-            MethodSettings.Require(width is >= 4 and <= Farcluss.Models.CompactModelSettings.MaxWidth,
-                $"model.width must be in [4, {Farcluss.Models.CompactModelSettings.MaxWidth}], got {width}");
+            SettingRules.Require(width is >= SettingRules.MinCompactWidth and <= Farcluss.Models.CompactModelSettings.MaxWidth,
+                $"model.width must be in [{SettingRules.MinCompactWidth}, {Farcluss.Models.CompactModelSettings.MaxWidth}], got {width}");
         // The model's fields against its kind (a width on a ResNet, an output stride on the compact model).
         var model = Model with { NumClasses = Math.Max(2, numClasses) };
         if (Model.Kind == Farcluss.Models.ModelSettings.Compact) Farcluss.Models.ModelFactory.ToCompact(model);
@@ -140,7 +147,7 @@ public sealed record TrainingConfig
         if (Data.Kind == "m2nist-lt")
         {
             Data.M2Nist.Validate();
-            MethodSettings.Require(Data.M2Nist.LabeledCount >= 1,
+            SettingRules.Require(Data.M2Nist.LabeledCount >= 1,
                 $"data.m2nist.labeled_fraction {Data.M2Nist.LabeledFraction} of {Data.M2Nist.TrainCount} training canvases labels none: nothing to train on");
         }
         Data.Evaluation.Validate();
@@ -159,7 +166,7 @@ public sealed record TrainingConfig
                 typeof(System.Text.Json.Serialization.JsonPropertyNameAttribute));
             string key = prefix + (jsonName?.Name ?? System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name));
             if (value is double number)
-                MethodSettings.Require(double.IsFinite(number), $"{key} must be a finite number, got {number}");
+                SettingRules.Require(double.IsFinite(number), $"{key} must be a finite number, got {number}");
             else if (value is not null && property.PropertyType.Namespace?.StartsWith("Farcluss") == true && !property.PropertyType.IsEnum)
                 RequireFinite(value, key + ".");
         }

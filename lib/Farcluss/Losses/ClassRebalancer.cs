@@ -25,25 +25,26 @@ public sealed class ClassRebalancer : IDisposable
     public double Beta { get; }
     /// <summary>ε in (f + ε)^(−β).</summary>
     public double Epsilon { get; }
-    /// <summary>r_max, the cap on r̃ before normalisation.</summary>
-    public double MaxWeight { get; }
+    /// <summary>r_max, the cap on r̃ before normalisation (<c>method.max_class_weight</c>).</summary>
+    public double MaxClassWeight { get; }
 
     /// <summary>A rebalancer with the settings' m, β, ε and r_max (their defaults are METHOD.md's: <see cref="MethodSettings"/>).</summary>
     public ClassRebalancer(int numClasses, MethodSettings settings, Device? device = null)
         : this(numClasses, settings.RebalanceMomentum, settings.RebalanceBeta, settings.RebalanceEpsilon, settings.MaxClassWeight, device) { }
 
-    public ClassRebalancer(int numClasses, double momentum, double beta, double epsilon, double maxWeight, Device? device = null)
+    public ClassRebalancer(int numClasses, double momentum, double beta, double epsilon, double maxClassWeight, Device? device = null)
     {
         if (numClasses < 1) throw new KitException($"class rebalancing: number of classes must be ≥ 1, got {numClasses}");
-        if (!(momentum >= 0 && momentum <= 1)) throw new KitException($"class rebalancing: momentum must be in [0, 1], got {momentum}");
+        if (!SettingRules.IsMomentum(momentum)) throw new KitException($"class rebalancing: momentum must be in {SettingRules.MomentumRange}, got {momentum}");
         if (!(beta >= 0) || double.IsInfinity(beta)) throw new KitException($"class rebalancing: beta must be a finite number ≥ 0, got {beta}");
         if (!(epsilon > 0)) throw new KitException($"class rebalancing: epsilon must be > 0, got {epsilon}");
-        if (!(maxWeight > 0)) throw new KitException($"class rebalancing: maxWeight must be > 0, got {maxWeight}");
+        if (!(maxClassWeight >= SettingRules.MinMaxClassWeight))
+            throw new KitException($"class rebalancing: max_class_weight must be ≥ {SettingRules.MinMaxClassWeight}, got {maxClassWeight}");
         NumClasses = numClasses;
         Momentum = momentum;
         Beta = beta;
         Epsilon = epsilon;
-        MaxWeight = maxWeight;
+        MaxClassWeight = maxClassWeight;
         // The state outlives any step's dispose scope, so it must not belong to one.
         _frequencies = torch.full(numClasses, 1.0 / numClasses, ScalarType.Float32, device).DetachFromDisposeScope();
     }
@@ -67,9 +68,6 @@ public sealed class ClassRebalancer : IDisposable
 
     /// <summary>The state carried from step to step, by name (rollback and checkpoint iterate it).</summary>
     public static IReadOnlyList<StateTensor> StateOf(ClassRebalancer? r) => [new("rebalancer.frequencies", r?._frequencies)];
-
-    /// <summary>Restores <see cref="Frequencies"/> from a checkpoint (same as the setter).</summary>
-    public void LoadState(Tensor frequencies) => Frequencies = frequencies;
 
     /// <summary>
     /// One step of f ← m f + (1 − m) f̂ with f̂_c = n_c / Σ_k n_k and n_c = Σ_i q_i,c over the
@@ -101,7 +99,7 @@ public sealed class ClassRebalancer : IDisposable
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var clipped = (_frequencies + Epsilon).pow(-Beta).clamp_max(MaxWeight); // r̃
+        var clipped = (_frequencies + Epsilon).pow(-Beta).clamp_max(MaxClassWeight); // r̃
         var averageUnderF = (_frequencies * clipped).sum();
         return (clipped / averageUnderF).MoveToOuterDisposeScope();
     }

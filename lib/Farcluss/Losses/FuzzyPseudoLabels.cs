@@ -21,7 +21,7 @@ public static class FuzzyPseudoLabels
     {
         Shapes.RequireRank(teacherProbs, 4, nameof(teacherProbs), "[B, C, H, W]");
         int numClasses = (int)teacherProbs.shape[1];
-        if (k < 1 || k > numClasses)
+        if (!Farcluss.Config.SettingRules.IsTopK(k, numClasses))
             throw new KitException($"fuzzy pseudo-labels: K must be between 1 and the number of classes ({numClasses}), got {k}");
 
         using var scope = torch.NewDisposeScope();

@@ -20,12 +20,7 @@ public static partial class PthFile
     const long MaxPickleBytes = 64 << 20;
 
     /// <summary>True when the file starts like a zip archive, as every .pth written by PyTorch ≥ 1.6 does.</summary>
-    public static bool IsZip(string path)
-    {
-        using var stream = File.OpenRead(path);
-        Span<byte> head = stackalloc byte[4];
-        return stream.ReadAtLeast(head, 4, throwOnEndOfStream: false) == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
-    }
+    public static bool IsZip(string path) => TorchFiles.KindOf(path) == TorchFileKind.Zip;
 
     /// <summary>Every tensor of the state dict by name, in file order, on the CPU. The caller disposes them.</summary>
     public static Dictionary<string, Tensor> Read(string path)

@@ -96,15 +96,11 @@ public static class StateDictFile
     /// pickle: say what to do instead.</summary>
     static void RefusePickles(Stream stream, string path)
     {
-        Span<byte> head = stackalloc byte[4];
-        int read = stream.ReadAtLeast(head, 4, throwOnEndOfStream: false);
-        stream.Position = 0;
-        bool zip = read == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
-        bool pickle = read >= 2 && head[0] == 0x80 && head[1] is >= 2 and <= 5;
-        if (zip)
+        var kind = TorchFiles.KindOf(stream);
+        if (kind == TorchFileKind.Zip)
             throw new KitException("this is a PyTorch .pth file (a zip archive), not TorchSharp's format: read it with PthFile.Read " +
                                    "(model.backbone_weights takes either)", path);
-        if (pickle)
+        if (kind == TorchFileKind.Pickle)
             throw new KitException("this is a PyTorch file in the format before PyTorch 1.6 (a bare pickle), which the kit does not read: " +
                                    "re-save it with torch.save in PyTorch 1.6 or later, or convert it once with data-scripts/convert-torchvision-weights.py", path);
     }

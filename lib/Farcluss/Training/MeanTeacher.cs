@@ -1,3 +1,4 @@
+using Farcluss.Config;
 using Farcluss.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -42,7 +43,7 @@ public static class MeanTeacher
     /// </summary>
     public static void Update(nn.Module teacher, nn.Module student, double decay)
     {
-        if (!(decay >= 0 && decay <= 1)) throw new KitException($"mean teacher: decay must be in [0, 1], got {decay}");
+        if (!SettingRules.IsMomentum(decay)) throw new KitException($"mean teacher: decay must be in {SettingRules.MomentumRange}, got {decay}");
         using var noGrad = torch.no_grad();
         foreach (var (teacherTensor, studentTensor, _) in Pairs(teacher, student))
         {

@@ -76,7 +76,7 @@ public static class ProseNumbers
             if (!cache.TryGetValue(source, out var report))
             {
                 if (!File.Exists(source)) throw new KitException("no such results file", words[0]);
-                cache[source] = report = Ablation.FromJson(File.ReadAllText(source), words[0]);
+                cache[source] = report = AblationReport.FromJson(File.ReadAllText(source), words[0]);
             }
             return FromReport((AblationReport)report, q, words[0]);
         }
@@ -108,11 +108,11 @@ public static class ProseNumbers
         }
         return q switch
         {
-            [var v] => Ablation.Pm(Runs(v).Select(Miou)),
-            [var v, "mean"] => Ablation.Percent(Runs(v).Average(Miou)),
-            [var v, "rarest"] => Ablation.Pm(Runs(v).Select(Rarest)),
-            [var v, "rarest-mean"] => Ablation.Percent(Runs(v).Average(Rarest)),
-            [var v, "class", var name] => Ablation.Percent(Runs(v).Average(r =>
+            [var v] => AblationReport.Pm(Runs(v).Select(Miou)),
+            [var v, "mean"] => AblationReport.Percent(Runs(v).Average(Miou)),
+            [var v, "rarest"] => AblationReport.Pm(Runs(v).Select(Rarest)),
+            [var v, "rarest-mean"] => AblationReport.Percent(Runs(v).Average(Rarest)),
+            [var v, "class", var name] => AblationReport.Percent(Runs(v).Average(r =>
                 (validation ? r.ValidationPerClassIou ?? throw new KitException("no validation per-class IoU", source) : r.PerClassIou)[ClassIndex(report, name, source)])),
             ["gain", var v, var b] => Signed(Gains(v, b).Average(p => p.Miou)),
             ["gains", var v, var b] => string.Join(", ", Gains(v, b).Select(p => Signed(p.Miou))),
@@ -134,11 +134,11 @@ public static class ProseNumbers
             ?? throw new KitException($"metrics.jsonl has no {split} evaluation of the teacher{(step is null ? "" : $" at step {step}")}", source);
         return q switch
         {
-            [var split] when split is "test" or "validation" => Ablation.Percent(At(split, null)[0]),
+            [var split] when split is "test" or "validation" => AblationReport.Percent(At(split, null)[0]),
             [var split, "at", var s] when split is "test" or "validation" && int.TryParse(s, CultureInfo.InvariantCulture, out int step) =>
-                Ablation.Percent(At(split, step)[0]),
+                AblationReport.Percent(At(split, step)[0]),
             [var split, "class", var n] when split is "test" or "validation" && int.TryParse(n, CultureInfo.InvariantCulture, out int c) =>
-                c >= 0 && c < At(split, null).Length - 1 ? Ablation.Percent(At(split, null)[c + 1])
+                c >= 0 && c < At(split, null).Length - 1 ? AblationReport.Percent(At(split, null)[c + 1])
                     : throw new KitException($"class {c} is out of range (the run has {At(split, null).Length - 1} classes)", source),
             _ => throw new KitException($"unknown quantity '{string.Join(' ', q)}' for a run folder (test, validation, validation at STEP, test class N, validation class N)", source),
         };
@@ -160,5 +160,5 @@ public static class ProseNumbers
         return all;
     }
 
-    static string Signed(double v) => (v >= 0 ? "+" : "") + Ablation.Percent(v);
+    static string Signed(double v) => (v >= 0 ? "+" : "") + AblationReport.Percent(v);
 }

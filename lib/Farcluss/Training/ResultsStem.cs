@@ -38,7 +38,7 @@ public sealed partial class ResultsStem
     }
 
     /// <summary>STEM.json's report, or null when there is none yet.</summary>
-    public AblationReport? Read() => ReadText() is { } json ? Ablation.FromJson(json, JsonPath) : null;
+    public AblationReport? Read() => ReadText() is { } json ? AblationReport.FromJson(json, JsonPath) : null;
 
     string? ReadText() => File.Exists(JsonPath) || Directory.Exists(JsonPath)
         ? RegularFile.ReadAllText(JsonPath, MaxJsonBytes, "results file")
@@ -48,7 +48,7 @@ public sealed partial class ResultsStem
     /// Adds <paramref name="run"/> to STEM.json under the lock, replacing the row of its variant and seed, and
     /// rewrites the table. The file's other rows are those on disk now (another command may have added some
     /// since this one started); they must have been made with the same settings as <paramref name="template"/>
-    /// (<see cref="Ablation.MergeDifferences"/>), unless <paramref name="startAfresh"/> drops them (--replace).
+    /// (<see cref="AblationReport.MergeDifferences"/>), unless <paramref name="startAfresh"/> drops them (--replace).
     /// Returns the report written.
     /// </summary>
     public AblationReport Add(AblationReport template, AblationRun run, bool startAfresh)
@@ -58,7 +58,7 @@ public sealed partial class ResultsStem
         var onDisk = startAfresh ? null : Read();
         if (onDisk is not null)
         {
-            var differences = Ablation.MergeDifferences(onDisk, template);
+            var differences = AblationReport.MergeDifferences(onDisk, template);
             if (differences.Count > 0)
                 throw new KitException($"another command rewrote these results with other settings meanwhile ({string.Join("; ", differences)}); " +
                                        $"the run {run.Variant} seed {run.Seed} was not saved: write it elsewhere with --out", JsonPath);
@@ -67,7 +67,7 @@ public sealed partial class ResultsStem
         runs.RemoveAll(r => r.Variant == run.Variant && r.Seed == run.Seed);
         runs.Add(run);
         var report = template with { Runs = runs };
-        var json = Ablation.ToJson(report);
+        var json = AblationReport.ToJson(report);
         AtomicFile.WriteAllText(JsonPath, json);
         WriteTable(report, json);
         return report;
@@ -101,7 +101,7 @@ public sealed partial class ResultsStem
     TableStatus Status(out AblationReport report, out string json)
     {
         json = ReadText() ?? throw new KitException("no results file to make a table from", JsonPath);
-        report = Ablation.FromJson(json, JsonPath);
+        report = AblationReport.FromJson(json, JsonPath);
         string? shown = null;
         if (File.Exists(TablePath))
         {
@@ -112,7 +112,7 @@ public sealed partial class ResultsStem
     }
 
     void WriteTable(AblationReport report, string json) =>
-        AtomicFile.WriteAllText(TablePath, Ablation.ToMarkdown(report, json, Path.GetFileName(JsonPath)));
+        AtomicFile.WriteAllText(TablePath, AblationReport.ToMarkdown(report, json, Path.GetFileName(JsonPath)));
 
     static string Sha256(string json) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
 

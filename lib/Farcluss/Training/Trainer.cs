@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Farcluss.Config;
 using Farcluss.Data;
 using Farcluss.Evaluation;
@@ -112,40 +111,39 @@ public sealed class Trainer : IDisposable
             ? UnlabeledBatch.Draw(Data.Unlabeled!, _unlabeledSampler!.IndicesForStep(Step), Config.Augment, Method.UseCutMix, generator, Device)
             : null;
 
-        // Teacher: p = softmax(f_ξ(A_w(x_u))), eval mode, no gradient; then CutMix with the strong view's boxes.
-        var teacherProbs = unlabeled is null ? null : TeacherProbabilities(unlabeled, normalization);
-
         // Student: the labeled weak view and the unlabeled strong view in one pass (BatchNorm over both).
         Student.train();
-        SegmentationOutput output;
-        using (_timer.Measure("student"))
-            output = Student.call(normalization.Apply(unlabeled is null ? labeledImages : cat(new[] { labeledImages, unlabeled.Strong }, 0)));
-        long labeledCount = labeledImages.shape[0];
+        var studentImages = unlabeled is null ? labeledImages : cat(new[] { labeledImages, unlabeled.Strong }, 0);
+        var output = _timer.Time("student", () => Student.call(normalization.Apply(studentImages)));
+        var (labeledLogits, unlabeledLogits) = SplitAt(output.Logits, labeledImages.shape[0]);
 
         // L_s = CE(f_θ(A_w(x_l)), y_l), ignoring 255.
-        Tensor supervisedLoss;
-        using (_timer.Measure("supervised"))
-            supervisedLoss = F.cross_entropy(output.Logits[..(int)labeledCount], labeledMasks, ignore_index: Labels.Ignore);
+        var supervisedLoss = _timer.Time("supervised", () => F.cross_entropy(labeledLogits, labeledMasks, ignore_index: Labels.Ignore));
         var terms = new StepTerms(supervisedLoss, supervisedLoss);
 
         if (unlabeled is not null)
         {
-            // §1 targets q, §2 uncertainty weights w, §3 pixel class weights ρ; L_u = Σ_i w_i ρ_i · CE(q_i, s_i) / N_valid.
-            Tensor unsupervisedLoss, uncertaintyWeights;
-            using (_timer.Measure("unsupervised"))
-            {
-                var fuzzyTargets = FuzzyPseudoLabels.Compute(teacherProbs!, Method.TopK);
-                uncertaintyWeights = UncertaintyWeight.Of(Method, teacherProbs!);
-                Rebalancer?.Update(fuzzyTargets, unlabeled.Valid);
-                var lossWeights = Rebalancer is null ? uncertaintyWeights
-                    : uncertaintyWeights * Rebalancer.PixelClassWeights(fuzzyTargets, Rebalancer.ClassWeights());
-                unsupervisedLoss = UnsupervisedLoss.Compute(output.Logits[(int)labeledCount..], fuzzyTargets, lossWeights, unlabeled.Valid);
-            }
-            // §4 contrast of the projected decoder features z (prototypes, or the ReCo-style comparison).
+            // Teacher: p = softmax(f_ξ(A_w(x_u))), eval mode, no gradient; then CutMix with the strong view's boxes.
+            var teacherProbs = _timer.Time("teacher", () => unlabeled.Mix(TeacherProbabilities(unlabeled.Weak, normalization)));
+
+            // §1 targets q, §2 uncertainty weights w, §3 class frequencies f (updated with this batch), then pixel class weights ρ.
+            var fuzzyTargets = FuzzyPseudoLabels.Compute(teacherProbs, Method.TopK);
+            var uncertaintyWeights = UncertaintyWeight.Of(Method, teacherProbs);
+            Rebalancer?.Update(fuzzyTargets, unlabeled.Valid);
+            var pixelClassWeights = Rebalancer?.PixelClassWeights(fuzzyTargets);
+            // L_u = Σ_i w_i ρ_i · CE(q_i, s_i) / N_valid.
+            var unsupervisedLoss = _timer.Time("unsupervised",
+                () => UnsupervisedLoss.Compute(unlabeledLogits!, fuzzyTargets, uncertaintyWeights, pixelClassWeights, unlabeled.Valid));
+
+            // §4 contrast of the projected decoder features z: the confident set, the prototype memory updated with it, L_con.
             Tensor? contrastLoss = null;
             if (Head is not null)
-                using (_timer.Measure("contrast"))
-                    contrastLoss = ContrastTerm.Loss(Method, Head.call(output.Features), labeledMasks, teacherProbs!, unlabeled.Valid, PrototypeMemory, generator);
+            {
+                var embeddings = _timer.Time("contrast", () => Head.call(output.Features));
+                var confident = ConfidentSet.Select(embeddings, labeledMasks, teacherProbs, unlabeled.Valid, ContrastTerm.ConfidenceThreshold(Method));
+                PrototypeMemory?.Update(confident.Embeddings.detach(), confident.Labels);
+                contrastLoss = _timer.Time("contrast", () => ContrastTerm.Loss(Method, confident, PrototypeMemory, Data.NumClasses, generator));
+            }
 
             // Total: L = L_s + λ_u L_u + λ_c L_con, both λ ramped up from the end of the warm-up.
             double ramp = Ramp.Sigmoid(Step - _warmupSteps, (long)Math.Round(Method.RampFraction * (Config.Steps - _warmupSteps)));
@@ -159,16 +157,16 @@ public sealed class Trainer : IDisposable
         ApplyStep(terms, beforeStep);
     }
 
-    Tensor TeacherProbabilities(UnlabeledBatch unlabeled, Normalization normalization)
+    /// <summary>The student's logits split into the labeled images' and the unlabeled ones' (null in a supervised step).</summary>
+    static (Tensor Labeled, Tensor? Unlabeled) SplitAt(Tensor logits, long labeledCount) =>
+        logits.shape[0] == labeledCount ? (logits, null) : (logits[..(int)labeledCount], logits[(int)labeledCount..]);
+
+    /// <summary>p = softmax(f_ξ(x)), the teacher in eval mode and without gradient.</summary>
+    Tensor TeacherProbabilities(Tensor weakImages, Normalization normalization)
     {
-        Tensor teacherProbs;
-        using (_timer.Measure("teacher"))
-        using (no_grad())
-        {
-            Teacher.eval();
-            teacherProbs = F.softmax(Teacher.call(normalization.Apply(unlabeled.Weak)).Logits, 1);
-        }
-        return unlabeled.Mix(teacherProbs);
+        using var noGrad = no_grad();
+        Teacher.eval();
+        return F.softmax(Teacher.call(normalization.Apply(weakImages)).Logits, 1);
     }
 
     /// <summary>
@@ -188,21 +186,23 @@ public sealed class Trainer : IDisposable
     /// <summary>Gradients of <paramref name="loss"/>; whether it is finite (the step's one host sync).</summary>
     bool Backward(Tensor loss)
     {
-        using (_timer.Measure("backward"))
+        _timer.Time("backward", () =>
         {
             Optimizer.zero_grad();
             loss.backward();
-        }
+        });
         return loss.isfinite().item<bool>();
     }
 
     /// <summary>θ by the optimizer at the poly learning rate lr·(1 − t/T)^power, then ξ by the EMA.</summary>
     void Optimize()
     {
-        using var _ = _timer.Measure("optimizer");
-        OptimizerFactory.SetPolyLearningRate(Optimizer, Step, Config.Steps, Config.Optimizer.PolyPower);
-        Optimizer.step();
-        MeanTeacher.Update(Teacher, Student, MeanTeacher.Decay(Step, Method.EmaDecay));
+        _timer.Time("optimizer", () =>
+        {
+            OptimizerFactory.SetPolyLearningRate(Optimizer, Step, Config.Steps, Config.Optimizer.PolyPower);
+            Optimizer.step();
+            MeanTeacher.Update(Teacher, Student, MeanTeacher.Decay(Step, Method.EmaDecay));
+        });
     }
 
     void Skip(StepRollback beforeStep)
@@ -246,10 +246,6 @@ public sealed class Trainer : IDisposable
         _log.Add(stats);
         OnStats?.Invoke(stats);
     }
-
-    /// <summary>Trains to <see cref="TrainingConfig.Steps"/>, then evaluates teacher and student on validation and test
-    /// (<see cref="TrainingRun"/>); with <paramref name="runDirectory"/>, writes metrics.jsonl and checkpoint.bin there.</summary>
-    public TrainingResult Run(string? runDirectory = null, CancellationToken cancel = default) => TrainingRun.Run(this, runDirectory, cancel);
 
     /// <summary>The statistics logged so far.</summary>
     public IReadOnlyList<StepStats> Log => _log;

@@ -1,20 +1,25 @@
 using System.Diagnostics;
+using Farcluss.Config;
 using Farcluss.Evaluation;
 
 namespace Farcluss.Training;
 
 /// <summary>
-/// A whole run around a <see cref="Trainer"/>: the loop to the last step, the evaluations and checkpoints
+/// A whole run around a <see cref="Trainer"/>: config.json, the loop to the last step, the evaluations and checkpoints
 /// the config asks for on the way, metrics.jsonl, and at the end teacher and student on validation and
-/// test. What a step does is <see cref="Trainer.TrainStep"/>; this file only decides when.
+/// test. What a step does is <see cref="Trainer.TrainStep"/>; this file only decides when. Called as
+/// <c>trainer.Run(runDirectory)</c>: the loop lives here, not in the trainer.
 /// </summary>
 public static class TrainingRun
 {
-    /// <summary>Trains <paramref name="trainer"/> to its last step and evaluates it (<see cref="Trainer.Run"/>).</summary>
-    public static TrainingResult Run(Trainer trainer, string? runDirectory, CancellationToken cancel)
+    /// <summary>Trains to <see cref="Farcluss.Config.TrainingConfig.Steps"/>, then evaluates teacher and student on validation and
+    /// test; with <paramref name="runDirectory"/>, writes metrics.jsonl and checkpoint.bin there.</summary>
+    public static TrainingResult Run(this Trainer trainer, string? runDirectory = null, CancellationToken cancel = default)
     {
         var config = trainer.Config;
         var wall = Stopwatch.StartNew();
+        // The one writer of a run's config.json: the settings (a resume's new bookkeeping values included) and the numeric path.
+        if (runDirectory is not null) AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.json"), ConfigFile.ToJson(config, trainer.Numerics));
         var metrics = runDirectory is null ? null : new MetricsWriter(Path.Combine(runDirectory, "metrics.jsonl"), trainer.Step, config.Steps);
         if (metrics is not null) { trainer.OnStats += metrics.Write; trainer.OnEval += metrics.Write; metrics.Write(trainer.Numerics, trainer.Step); }
         try
@@ -41,7 +46,7 @@ public static class TrainingRun
             {
                 MsPerStep = msPerStep, WallSeconds = wall.Elapsed.TotalSeconds, Log = trainer.Log.ToList(), BadSteps = trainer.BadSteps,
             };
-            // The last report says the run is over (a line left at "(evaluate)" read as a run still going, issue 25).
+            // The last report says the run is over: a line left at "(evaluate)" reads as a run still going.
             trainer.OnProgress?.Invoke(new TrainingProgress(trainer.Step, config.Steps, double.NaN, msPerStep,
                 $"done in {wall.Elapsed.TotalSeconds:F0} s: teacher test mIoU {100 * result.TeacherTest.MeanIoU:F1}%"));
             return result;

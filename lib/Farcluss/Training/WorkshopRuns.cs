@@ -62,7 +62,7 @@ public static class WorkshopRuns
         try
         {
             using var reader = new BinaryReader(File.OpenRead(checkpointPath));
-            step = Checkpoint.ReadHeader(reader, checkpointPath).Step;
+            step = CheckpointFile.ReadHeader(reader, checkpointPath).Step;
         }
         catch (Exception e) when (e is KitException or IOException) { return new Match(directory, false, $"its checkpoint cannot be read ({e.Message})", finished, config); }
         if (step != config.Steps) return new Match(directory, false, $"unfinished (checkpoint at step {step} of {config.Steps})", finished, config);

@@ -33,7 +33,9 @@ public static class NotebookApp
     static readonly CSharpParseOptions Script = new(LanguageVersion.Preview, kind: SourceCodeKind.Script);
 
     /// <summary>The app for the notebook <paramref name="notebookJson"/>, whose file is notebooks/<paramref name="name"/>.ipynb.</summary>
-    public static string Generate(string notebookJson, string name)
+    /// <paramref name="notebookFolder"/> is where a cell's <c>#!import FILE.csx</c> is read from (the shared setup,
+    /// notebooks/lesson-setup.csx): the file's code stands in the app where the line stood.
+    public static string Generate(string notebookJson, string name, string? notebookFolder = null)
     {
         var cells = ReadCells(notebookJson);
         var usings = new List<string>();
@@ -52,7 +54,7 @@ public static class NotebookApp
                 string where = $"{name}.ipynb, code cell {codeNumber}";
                 if (System.Text.RegularExpressions.Regex.IsMatch(source, $@"\b{PageVariable}\b"))
                     throw new NotebookAppException($"{where}: uses the name '{PageVariable}', which the app keeps for its page");
-                var code = TranslateCell(DropReferences(source, where), usings, where).Trim('\n', '\r');
+                var code = TranslateCell(DropReferences(ExpandImports(source, notebookFolder, where), where), usings, where).Trim('\n', '\r');
                 if (code.Trim().Length == 0) continue;
                 body.Append("// ---- code cell ").Append(codeNumber).Append(" ----\n").Append(code).Append("\n\n");
             }
@@ -95,6 +97,30 @@ public static class NotebookApp
             return (c.GetProperty("cell_type").GetString() ?? "", text.Replace("\r\n", "\n"));
         }).ToList();
     }
+
+    /// <summary>
+    /// The cell with each <c>#!import FILE.csx</c> line replaced by the file's code (read from <paramref name="folder"/>,
+    /// without its opening comment block),
+    /// as the kernel runs it: the one magic command an app can follow, since a C# script is C#.
+    /// </summary>
+    public static string ExpandImports(string source, string? folder, string where)
+    {
+        var lines = source.Split('\n');
+        if (!lines.Any(IsImport)) return source;
+        return string.Join('\n', lines.Select(line =>
+        {
+            if (!IsImport(line)) return line;
+            var file = line.Trim()["#!import".Length..].Trim().Trim('"');
+            if (folder is null || !file.EndsWith(".csx", StringComparison.Ordinal))
+                throw new NotebookAppException($"{where}: '{line.Trim()}' imports what an app cannot read (a .csx file beside the notebook)");
+            var path = Path.Combine(folder, file);
+            if (!File.Exists(path)) throw new NotebookAppException($"{where}: '{line.Trim()}': no such file {path}");
+            // The file's opening comment block says how notebooks load it: the app has no use for it.
+            return string.Join('\n', File.ReadAllText(path).Replace("\r\n", "\n").TrimEnd('\n').Split('\n').SkipWhile(l => l.TrimStart().StartsWith("//")));
+        }));
+    }
+
+    static bool IsImport(string line) => line.TrimStart().StartsWith("#!import ", StringComparison.Ordinal);
 
     /// <summary>
     /// The cell without its <c>#r</c>/<c>#i</c> lines and the comment block directly above the first of them (it

@@ -21,7 +21,7 @@ foreach (var name in names)
 {
     var appPath = Path.Combine(apps, name + ".cs");
     string app;
-    try { app = NotebookApp.Generate(File.ReadAllText(Path.Combine(notebooks, name + ".ipynb")), name!); }
+    try { app = NotebookApp.Generate(File.ReadAllText(Path.Combine(notebooks, name + ".ipynb")), name!, notebooks); }
     catch (NotebookAppException e) { Console.Error.WriteLine($"FAILED {e.Message}"); problems++; continue; }
     bool same = File.Exists(appPath) && File.ReadAllText(appPath) == app;
     if (same) Console.WriteLine($"up to date   notebooks/apps/{name}.cs");

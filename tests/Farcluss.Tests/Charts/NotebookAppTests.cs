@@ -65,6 +65,32 @@ public class NotebookAppTests
     }
 
     [Fact]
+    public void AnImportedCsxStandsWhereItsImportLineStood_WithoutItsOpeningComment()
+    {
+        var folder = Directory.CreateTempSubdirectory("farcluss-import-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "setup.csx"), "// how notebooks load this\nusing System.IO;\nvar x = 1;\n");
+            Assert.Equal("// shared\nusing System.IO;\nvar x = 1;\nx", NotebookApp.ExpandImports("// shared\n#!import setup.csx\nx", folder, "test"));
+            Assert.Throws<NotebookAppException>(() => NotebookApp.ExpandImports("#!import other.dib", folder, "test"));
+            Assert.Throws<NotebookAppException>(() => NotebookApp.ExpandImports("#!import missing.csx", folder, "test"));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
+    public void EveryLessonLoadsTheSharedSetup()
+    {
+        var notebooks = Path.Combine(Farcluss.Tests.Data.MnistTestData.RepoRoot(), "notebooks");
+        Assert.True(File.Exists(Path.Combine(notebooks, "lesson-setup.csx")));
+        foreach (var file in Directory.GetFiles(notebooks, "[0-9][0-9]-*.ipynb"))
+        {
+            var code = NotebookApp.ReadCells(File.ReadAllText(file)).Where(c => c.Kind == "code").Select(c => c.Source).ToList();
+            Assert.Contains("#!import lesson-setup.csx", code[1]);
+        }
+    }
+
+    [Fact]
     public void RawStringsOutnumberTheQuotesInTheText()
     {
         Assert.Equal("\"\"\"\nsay \"hi\"\n\"\"\"", NotebookApp.RawString("say \"hi\""));
@@ -94,7 +120,7 @@ public class NotebookAppTests
         {
             var name = Path.GetFileNameWithoutExtension(notebook);
             var app = Path.Combine(Root, "notebooks", "apps", name + ".cs");
-            if (!File.Exists(app) || File.ReadAllText(app) != NotebookApp.Generate(File.ReadAllText(notebook), name))
+            if (!File.Exists(app) || File.ReadAllText(app) != NotebookApp.Generate(File.ReadAllText(notebook), name, Path.GetDirectoryName(notebook)))
                 stale.Add($"notebooks/apps/{name}.cs");
         }
         Assert.True(stale.Count == 0, $"out of date with their notebooks: {string.Join(", ", stale)}; regenerate with `{NotebookApp.RegenerateCommand}`");

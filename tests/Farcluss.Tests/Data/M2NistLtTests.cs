@@ -22,23 +22,23 @@ public class M2NistLtTests
         // and a 1×1 digit of class 5 with value 130 at (0,1): brighter than A's 100, so it wins.
         var canvas = new byte[16];
         var owner = new byte[16];
-        M2NistLt.PasteDigit(canvas, owner, 4, [200, 100, 40, 10], 2, top: 0, left: 0, digitClass: 3);
-        M2NistLt.PasteDigit(canvas, owner, 4, [150, 150, 150, 0], 2, top: 1, left: 1, digitClass: 7);
-        M2NistLt.PasteDigit(canvas, owner, 4, [200], 1, top: 0, left: 0, digitClass: 1);
-        M2NistLt.PasteDigit(canvas, owner, 4, [130], 1, top: 0, left: 1, digitClass: 5);
+        CanvasRaster.PasteDigit(canvas, owner, 4, [200, 100, 40, 10], 2, top: 0, left: 0, digitClass: 3);
+        CanvasRaster.PasteDigit(canvas, owner, 4, [150, 150, 150, 0], 2, top: 1, left: 1, digitClass: 7);
+        CanvasRaster.PasteDigit(canvas, owner, 4, [200], 1, top: 0, left: 0, digitClass: 1);
+        CanvasRaster.PasteDigit(canvas, owner, 4, [130], 1, top: 0, left: 1, digitClass: 5);
         Assert.Equal(new byte[] { 200, 130, 0, 0, 40, 150, 150, 0, 0, 150, 0, 0, 0, 0, 0, 0 }, canvas);
 
         var mask = new byte[16];
-        M2NistLt.LabelPixels(canvas, owner, mask, foregroundThreshold: 128, backgroundThreshold: 32);
+        CanvasRaster.LabelPixels(canvas, owner, mask, foregroundThreshold: 128, backgroundThreshold: 32);
         // ≥128 → class + 1: 200(A)→4, 130(class 5)→6, 150(B)→8; 40 is in [32,128) → 255; 0 → background 0.
         Assert.Equal(new byte[] { 4, 6, 0, 0, 255, 8, 8, 0, 0, 8, 0, 0, 0, 0, 0, 0 }, mask);
 
         // The thresholds' edges: 128 is foreground, 127 and 32 are ignored, 31 is background.
         var edges = new byte[4];
-        M2NistLt.LabelPixels([128, 127, 32, 31], [2, 2, 2, 2], edges);
+        CanvasRaster.LabelPixels([128, 127, 32, 31], [2, 2, 2, 2], edges);
         Assert.Equal(new byte[] { 3, 255, 255, 0 }, edges);
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => M2NistLt.PasteDigit(canvas, owner, 4, [1, 1, 1, 1], 2, 3, 0, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CanvasRaster.PasteDigit(canvas, owner, 4, [1, 1, 1, 1], 2, 3, 0, 0));
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public class M2NistLtTests
         // 2×2 → 4×4, source position s = (t + 0.5)·0.5 − 0.5, clamped at 0:
         // t=0 → s=0 (clamped from −0.25); t=1 → 0.25; t=3 → 1.25 → both taps on the last pixel.
         // (1,1): rows 0.25: top = 0·0.75 + 100·0.25 = 25, bottom = 100·0.75 + 200·0.25 = 125 → 25·0.75 + 125·0.25 = 50.
-        var resized = M2NistLt.ResizeBilinear([0, 100, 100, 200], 2, 4);
+        var resized = CanvasRaster.ResizeBilinear([0, 100, 100, 200], 2, 4);
         Assert.Equal(0, resized[0]);
         Assert.Equal(50, resized[1 * 4 + 1]);
         Assert.Equal(200, resized[15]);
@@ -129,7 +129,7 @@ public class M2NistLtTests
         // And a 28 → 20 downscale of a random digit agrees with PyTorch's bilinear (align_corners false) to rounding.
         var digit = FakeMnistPair.Train.Images.Image(0).ToArray();
         new Random(3).NextBytes(digit);
-        var mine = M2NistLt.ResizeBilinear(digit, 28, 20);
+        var mine = CanvasRaster.ResizeBilinear(digit, 28, 20);
         using var source = tensor(digit, [1, 1, 28, 28], ScalarType.Byte).to_type(ScalarType.Float32);
         using var theirs = nn.functional.interpolate(source, [20, 20], mode: InterpolationMode.Bilinear, align_corners: false);
         using var difference = (tensor(mine, [1, 1, 20, 20], ScalarType.Byte).to_type(ScalarType.Float32) - theirs).abs().max();

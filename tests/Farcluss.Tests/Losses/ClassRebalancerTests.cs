@@ -86,7 +86,7 @@ public class ClassRebalancerTests : TorchTestBase
     }
 
     [Fact]
-    public void State_RoundTripsThroughLoadState_AndSurvivesADisposeScope()
+    public void State_RoundTripsThroughTheSetter_AndSurvivesADisposeScope()
     {
         ClassRebalancer rebalancer;
         using (var scope = torch.NewDisposeScope())
@@ -94,7 +94,7 @@ public class ClassRebalancerTests : TorchTestBase
         using (rebalancer)
         {
             using var saved = torch.tensor(new[] { 0.5f, 0.3f, 0.2f });
-            rebalancer.LoadState(saved);
+            rebalancer.Frequencies = saved;
             AssertClose(new[] { 0.5, 0.3, 0.2 }, rebalancer.Frequencies, 1e-7);
             Assert.Throws<ArgumentException>(() => rebalancer.Frequencies = torch.ones(4));
         }

@@ -74,7 +74,7 @@ public class KillAndResumeTests
         try
         {
             using var reader = new BinaryReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
-            return Checkpoint.ReadHeader(reader, path).Step;
+            return CheckpointFile.ReadHeader(reader, path).Step;
         }
         catch (Exception e) when (e is IOException or KitException) { return -1; }
     }

@@ -25,7 +25,7 @@ public class AblationReportTests
                 Run("farcluss", 0, 0.45, 0.15), Run("farcluss", 1, 0.46, 0.20),
             ],
         };
-        var md = Ablation.ToMarkdown(report);
+        var md = AblationReport.ToMarkdown(report);
         // supervised: seed 0 +5.0, seed 1 +4.0 → mean +4.5; rarest +5.0 and 0.0 → +2.5.
         Assert.Contains("FARCLUSS − supervised: +4.5 mIoU, +2.5 rarest-three IoU (mean over 2 seeds; per seed: +5.0 (seed 0), +4.0 (seed 1)).", md);
         // hard has seed 0 only: +4.0 mIoU, 15 − 30 = −15.0 rarest.
@@ -49,11 +49,11 @@ public class AblationMergeTests
     public void RunsMergeOnlyWhenEverySettingThatChangesThemAgrees()
     {
         var config = new TrainingConfig { Steps = 100 };
-        Assert.Empty(Ablation.MergeDifferences(Report(config), Report(config with { Seed = 7, LogEvery = 1, Threads = 1, Device = "cpu" })));
+        Assert.Empty(AblationReport.MergeDifferences(Report(config), Report(config with { Seed = 7, LogEvery = 1, Threads = 1, Device = "cpu" })));
         Assert.Equal(["optimizer.learning_rate: 0.001 → 0.01", "steps: 100 → 2"], // in the config's order
-            Ablation.MergeDifferences(Report(config), Report(config with { Steps = 2, Optimizer = new OptimizerSettings { LearningRate = 0.01 } })));
+            AblationReport.MergeDifferences(Report(config), Report(config with { Steps = 2, Optimizer = new OptimizerSettings { LearningRate = 0.01 } })));
         Assert.Equal(["report split: test → validation"],
-            Ablation.MergeDifferences(Report(config), Report(config) with { Split = "validation" }));
+            AblationReport.MergeDifferences(Report(config), Report(config) with { Split = "validation" }));
     }
 
     [Fact]
@@ -61,10 +61,10 @@ public class AblationMergeTests
     {
         // Written before configs were recorded: preset name, each run's steps and each variant's method settings.
         var config = new TrainingConfig { Steps = 100 };
-        Assert.Empty(Ablation.MergeDifferences(Report(null), Report(config)));
+        Assert.Empty(AblationReport.MergeDifferences(Report(null), Report(config)));
         Assert.Equal(["preset: workshop → smoke", "steps: 100 → 2"],
-            Ablation.MergeDifferences(Report(null), Report(config with { Steps = 2 }, preset: "smoke")));
+            AblationReport.MergeDifferences(Report(null), Report(config with { Steps = 2 }, preset: "smoke")));
         Assert.Equal(["supervised: method.warmup_fraction: 0 → 0.5"],
-            Ablation.MergeDifferences(Report(null), Report(config with { Method = new MethodSettings { WarmupFraction = 0.5 } })));
+            AblationReport.MergeDifferences(Report(null), Report(config with { Method = new MethodSettings { WarmupFraction = 0.5 } })));
     }
 }

@@ -24,13 +24,13 @@ public class CommittedResultsTests
     [Fact]
     public void The_committed_ablation_was_made_at_the_preset_it_names_with_every_row_and_three_seeds()
     {
-        var report = Ablation.FromJson(File.ReadAllText(Results("ablation.json")), Results("ablation.json"));
+        var report = AblationReport.FromJson(File.ReadAllText(Results("ablation.json")), Results("ablation.json"));
         // results/ablation.json is the ablation of the preset until 2026-12: width 20 (its file predates recorded
         // configs, so the width is not compared) and λ_u = 1; today's preset halves λ_u (search row r34).
         var november = Presets.Workshop with { Method = Presets.Workshop.Method with { UnsupervisedWeight = 1.0 } };
         var today = new AblationReport
             { Command = "", Preset = "workshop", ClassNames = [], RarestClasses = [], Split = "test", Config = november };
-        Assert.Empty(Ablation.MergeDifferences(report, today));
+        Assert.Empty(AblationReport.MergeDifferences(report, today));
         foreach (var variant in Variants.AblationNames)
             Assert.Equal([0, 1, 2], report.Runs.Where(r => r.Variant == variant).Select(r => r.Seed).Order());
     }

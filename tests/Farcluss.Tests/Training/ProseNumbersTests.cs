@@ -30,7 +30,7 @@ public sealed class ProseNumbersTests : IDisposable
             ],
         };
         Directory.CreateDirectory(Path.Combine(root, "results"));
-        File.WriteAllText(Path.Combine(root, "results", "a.json"), JsonSerializer.Serialize(report, Ablation.Json));
+        File.WriteAllText(Path.Combine(root, "results", "a.json"), JsonSerializer.Serialize(report, AblationReport.Json));
     }
 
     void WriteRun()

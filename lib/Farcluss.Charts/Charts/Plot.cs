@@ -20,7 +20,7 @@ public static class Plot
     /// <summary>
     /// Colours of series that are not classes (τ values, splits, arms of a comparison), in order: plotly's qualitative
     /// colours. A chart that draws one series in two panels gives both traces <see cref="SeriesColor"/> explicitly: left to
-    /// plotly.js, every trace takes the next colour, so the second panel's bars would not match the legend (issue 25).
+    /// plotly.js, every trace takes the next colour, so the second panel's bars would not match the legend.
     /// </summary>
     public static readonly IReadOnlyList<string> SeriesColors =
         ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
@@ -144,7 +144,7 @@ public static class Plot
 
     /// <summary>
     /// A legend in rows under the plot (horizontal), for charts with many entries: a vertical legend taller than the
-    /// plot scrolls, and hides its last entries (lesson 05's digits 8 and 9, issue 25). Needs a bottom margin.
+    /// plot scrolls, and hides its last entries (lesson 05's digits 8 and 9). Needs a bottom margin.
     /// </summary>
     public static Dictionary<string, object> LegendBelow(string? title = null)
     {

@@ -51,8 +51,6 @@ public sealed record M2NistLtSettings
     /// a digit's blurry rim, are ignored (255), as VOC ignores object boundaries. Default 32.</summary>
     public int BackgroundThreshold { get; init; } = 32;
 
-    /// <summary>A small preset for smoke tests and quick demos: 800 training canvases (50 labeled), 200 validation, 200 test.</summary>
-    public static M2NistLtSettings Tiny { get; } = new() { TrainCount = 800, ValidationCount = 200, TestCount = 200 };
 
     /// <summary>Number of labeled training canvases: round(TrainCount × LabeledFraction), halves rounded up.</summary>
     public int LabeledCount => (int)Math.Round(TrainCount * LabeledFraction, MidpointRounding.AwayFromZero);

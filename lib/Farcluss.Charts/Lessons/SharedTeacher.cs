@@ -62,7 +62,7 @@ public sealed class SharedTeacher : IDisposable
         string relative = Path.GetRelativePath(root, match.Directory);
         if (match.Usable)
         {
-            var device = Training.DeviceOf(config);
+            var device = DeviceOf(config);
             var (model, _) = Checkpoint.LoadTeacher(match.CheckpointPath, device);
             var test = Evaluator.Evaluate(model, data.Test, data.NumClasses, device, "test", "teacher", match.Config!.Steps);
             return new SharedTeacher(config, data, model, null, true, test,
@@ -116,8 +116,5 @@ public sealed class SharedTeacher : IDisposable
         _liveTrainer?.Dispose();
     }
 
-    static class Training
-    {
-        public static Device DeviceOf(TrainingConfig config) => Farcluss.Runtime.DeviceChoice.Resolve(config.Device);
-    }
+    static Device DeviceOf(TrainingConfig config) => Farcluss.Runtime.DeviceChoice.Resolve(config.Device);
 }

@@ -27,7 +27,7 @@ public static partial class LessonCharts
     /// <summary>
     /// Lesson 00: per class, the share of pixels (log axis: background dwarfs the digits) and the
     /// share of canvases containing the class, one bar colour per split. Hover shows raw counts (as labels on the bars
-    /// they were too small to read, issue 25).
+    /// they are too small to read).
     /// </summary>
     public static GenericChart ClassBalance(IReadOnlyList<ClassBalance> splits, IReadOnlyList<string> classNames)
     {

@@ -7,7 +7,7 @@ using Plotly.NET;
 namespace Farcluss.Charts;
 
 /// <summary>
-/// The file-based app's side of <see cref="ILessonOutput"/> (issue 23): a lesson run as
+/// The file-based app's side of <see cref="ILessonOutput"/> : a lesson run as
 /// <c>dotnet run notebooks/apps/NN-name.cs</c> writes its text, every value it shows and its final
 /// progress lines, in order, into one self-contained HTML page that opens offline (plotly.js inline
 /// once, each chart drawn by the page's own copy, as in the notebooks' export), and prints the text to the console.

@@ -7,25 +7,24 @@ namespace Farcluss.Losses;
 /// <summary>
 /// The prototype contrastive loss (METHOD.md §4):
 /// L_con = mean_a −log( exp(z_a·μ_{y_a}/τ) / Σ_{c with a prototype} exp(z_a·μ_c/τ) ),
-/// against the detached <see cref="PrototypeMemory"/>, updated with the batch first. Cost
+/// against the detached <see cref="PrototypeMemory"/> (the trainer updates it with the batch first). Cost
 /// O(N_a · C · D): no pixel-to-pixel term, no bank of pixels. Taught in notebook 06
 /// (prototype-contrast); its cost against <see cref="ReCoContrast"/> in notebook 08.
 /// </summary>
 public static class PrototypeContrast
 {
     /// <summary>
-    /// The whole term for one step, in METHOD.md's order: the memory takes the confident set's batch
-    /// prototypes first, then N_a class-balanced anchors are drawn (<see cref="BalancedAnchors"/>) and
-    /// scored against the detached memory (<see cref="Loss"/>).
+    /// The term for one step, after the trainer folded the confident set into the memory (METHOD.md's order):
+    /// N_a class-balanced anchors are drawn (<see cref="BalancedAnchors"/>) and scored against the detached
+    /// memory (<see cref="Loss"/>).
     /// </summary>
     /// <param name="confident">The step's confident set (<see cref="ConfidentSet.Select"/> with τ_p).</param>
-    /// <param name="memory">The prototypes, updated in place.</param>
+    /// <param name="memory">The prototypes, already updated with this batch.</param>
     /// <param name="maxAnchors">N_a.</param>
     /// <param name="temperature">τ.</param>
     /// <param name="g">Source of randomness (the anchors).</param>
-    public static Tensor StepLoss(ConfidentSet confident, PrototypeMemory memory, int maxAnchors, double temperature, Generator g)
+    public static Tensor AnchorLoss(ConfidentSet confident, PrototypeMemory memory, int maxAnchors, double temperature, Generator g)
     {
-        memory.Update(confident.Embeddings.detach(), confident.Labels);
         var anchors = BalancedAnchors.Sample(confident.Labels, memory.NumClasses, maxAnchors, g);
         return Loss(confident.Embeddings.index_select(0, anchors), confident.Labels.index_select(0, anchors), memory, temperature);
     }

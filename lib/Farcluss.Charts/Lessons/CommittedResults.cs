@@ -20,7 +20,7 @@ public static partial class CommittedResults
         {
             try
             {
-                var report = Farcluss.Training.Ablation.FromJson(File.ReadAllText(file), file);
+                var report = Farcluss.Training.AblationReport.FromJson(File.ReadAllText(file), file);
                 if (report.Runs.Count > 0) found.Add((file, report));
             }
             catch (KitException) { } // another kind of JSON file

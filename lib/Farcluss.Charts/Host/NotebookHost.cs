@@ -5,7 +5,7 @@ using Farcluss.Runtime;
 namespace Farcluss.Charts;
 
 /// <summary>
-/// What a lesson's first cell does about the notebook host's noise (issue 13), reached by reflection so
+/// What a lesson's first cell does about the notebook host's noise, reached by reflection so
 /// that the library references no host (lessons outlive a host change):
 /// <list type="bullet">
 /// <item>Compiler warning CS1701 ("assuming assembly reference System.Runtime.Numerics 8.0.0.0 used by

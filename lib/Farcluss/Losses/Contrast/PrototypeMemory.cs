@@ -1,3 +1,4 @@
+using Farcluss.Config;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -29,7 +30,7 @@ public sealed class PrototypeMemory : IDisposable
     {
         if (numClasses < 1) throw new KitException($"prototype memory: number of classes must be ≥ 1, got {numClasses}");
         if (dim < 1) throw new KitException($"prototype memory: embedding size must be ≥ 1, got {dim}");
-        if (!(momentum >= 0 && momentum <= 1)) throw new KitException($"prototype memory: momentum must be in [0, 1], got {momentum}");
+        if (!SettingRules.IsMomentum(momentum)) throw new KitException($"prototype memory: momentum must be in {SettingRules.MomentumRange}, got {momentum}");
         NumClasses = numClasses;
         Dim = dim;
         Momentum = momentum;
@@ -69,7 +70,7 @@ public sealed class PrototypeMemory : IDisposable
     public static IReadOnlyList<StateTensor> StateOf(PrototypeMemory? m) =>
         [new("prototype_memory.prototypes", m?._prototypes), new("prototype_memory.initialised", m?._initialised)];
 
-    /// <summary>Restores both state tensors from a checkpoint.</summary>
+    /// <summary>Sets both state tensors at once (a memory built by hand; a checkpoint restores through <see cref="StateOf"/>).</summary>
     public void LoadState(Tensor prototypes, Tensor initialised)
     {
         Prototypes = prototypes;

@@ -43,67 +43,6 @@ public static class M2NistLt
         return cumulativeProbabilities.Length - 1; // also catches rounding: the last running sum may be 0.9999…
     }
 
-    /// <summary>Bilinear resize of a square greyscale image, sampling at pixel centres
-    /// (PyTorch's <c>interpolate(mode: bilinear, align_corners: false)</c> without antialiasing).</summary>
-    public static byte[] ResizeBilinear(ReadOnlySpan<byte> source, int sourceSide, int targetSide)
-    {
-        var target = new byte[targetSide * targetSide];
-        double scale = (double)sourceSide / targetSide;
-        for (int y = 0; y < targetSide; y++)
-        {
-            var (y0, y1, wy) = SourceTaps(y, scale, sourceSide);
-            for (int x = 0; x < targetSide; x++)
-            {
-                var (x0, x1, wx) = SourceTaps(x, scale, sourceSide);
-                double top = source[y0 * sourceSide + x0] * (1 - wx) + source[y0 * sourceSide + x1] * wx;
-                double bottom = source[y1 * sourceSide + x0] * (1 - wx) + source[y1 * sourceSide + x1] * wx;
-                target[y * targetSide + x] = (byte)Math.Clamp(Math.Round(top * (1 - wy) + bottom * wy), 0, 255);
-            }
-        }
-        return target;
-    }
-
-    static (int Low, int High, double Weight) SourceTaps(int targetIndex, double scale, int sourceSide)
-    {
-        double at = Math.Max((targetIndex + 0.5) * scale - 0.5, 0);
-        int low = Math.Min((int)at, sourceSide - 1);
-        return (low, Math.Min(low + 1, sourceSide - 1), at - low);
-    }
-
-    /// <summary>
-    /// Pastes a square digit at (top, left) of a square canvas. Where digits overlap the brighter
-    /// pixel wins, and <paramref name="owner"/> records which digit class it came from, so the label
-    /// follows what is visible. On a tie the digit pasted first keeps the pixel.
-    /// </summary>
-    public static void PasteDigit(Span<byte> canvas, Span<byte> owner, int canvasSide,
-                                  ReadOnlySpan<byte> digit, int digitSide, int top, int left, byte digitClass)
-    {
-        if (top < 0 || left < 0 || top + digitSide > canvasSide || left + digitSide > canvasSide)
-            throw new ArgumentOutOfRangeException(nameof(top), "the digit must lie fully inside the canvas");
-        for (int y = 0; y < digitSide; y++)
-        {
-            var digitRow = digit.Slice(y * digitSide, digitSide);
-            int rowStart = (top + y) * canvasSide + left;
-            for (int x = 0; x < digitSide; x++)
-            {
-                if (digitRow[x] <= canvas[rowStart + x]) continue;
-                canvas[rowStart + x] = digitRow[x];
-                owner[rowStart + x] = digitClass;
-            }
-        }
-    }
-
-    /// <summary>Per-pixel label: intensity ≥ foreground → owner digit + 1; &lt; background → 0;
-    /// in between (a stroke's soft rim, neither clearly digit nor clearly background) → 255, ignored.</summary>
-    public static void LabelPixels(ReadOnlySpan<byte> canvas, ReadOnlySpan<byte> owner, Span<byte> mask,
-                                   int foregroundThreshold = 128, int backgroundThreshold = 32)
-    {
-        for (int i = 0; i < canvas.Length; i++)
-            mask[i] = canvas[i] >= foregroundThreshold ? (byte)(owner[i] + 1)
-                    : canvas[i] < backgroundThreshold ? (byte)0
-                    : (byte)Labels.Ignore;
-    }
-
     /// <summary>Splits MNIST-train's indices 0..count−1 into two disjoint pools by a seeded shuffle:
     /// the last <paramref name="validationPoolSize"/> shuffled indices are for validation canvases.</summary>
     public static (int[] TrainPool, int[] ValidationPool) SplitTrainPool(int count, int validationPoolSize, long seed)
@@ -157,11 +96,11 @@ public static class M2NistLt
                 int top = rng.NextInt(side - digitSide + 1), left = rng.NextInt(side - digitSide + 1);
                 ReadOnlySpan<byte> digit = digitSide == MnistSide
                     ? mnistImages.Image(mnistIndex)
-                    : ResizeBilinear(mnistImages.Image(mnistIndex), MnistSide, digitSide);
-                PasteDigit(canvas, owner, side, digit, digitSide, top, left, (byte)digitClass);
+                    : CanvasRaster.ResizeBilinear(mnistImages.Image(mnistIndex), MnistSide, digitSide);
+                CanvasRaster.PasteDigit(canvas, owner, side, digit, digitSide, top, left, (byte)digitClass);
                 sources[i][k] = mnistIndex;
             }
-            LabelPixels(canvas, owner, masks.AsSpan(i * pixels, pixels), settings.ForegroundThreshold, settings.BackgroundThreshold);
+            CanvasRaster.LabelPixels(canvas, owner, masks.AsSpan(i * pixels, pixels), settings.ForegroundThreshold, settings.BackgroundThreshold);
         }
         return new Canvases(count, side, images, masks, sources);
     }

@@ -11,7 +11,7 @@ namespace Farcluss.Charts;
 /// Plotly.NET.dll carries plotly.js 2.28.0 as a resource: it is written inline once (the first
 /// chart of a notebook session carries it), and every chart is a div plus a call to the global
 /// <c>Plotly.newPlot</c> (<see cref="PlotlyJSReference.NoReference"/>). Registered as the
-/// notebooks' chart formatter by the first cell of every lesson.
+/// notebooks' chart formatter by each lesson's second code cell (the one with the <c>using</c> directives).
 /// </summary>
 public static class OfflinePlotly
 {

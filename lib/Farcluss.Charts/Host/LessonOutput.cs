@@ -4,7 +4,7 @@ namespace Farcluss.Charts;
 /// Where a lesson's output goes: the one API that both ways of running a lesson implement, so a lesson has
 /// no <c>#if</c>. In a notebook (Jupyter, VS Code's Jupyter extension, dotnet-repl) it is
 /// <see cref="NotebookOutput"/>, the kernel's own display; in a lesson's file-based app
-/// (notebooks/apps/NN-name.cs, issue 23) it is <see cref="LessonPage"/>, one offline HTML page.
+/// (notebooks/apps/NN-name.cs) it is <see cref="LessonPage"/>, one offline HTML page.
 /// A notebook shows its markdown cells itself; an app passes them to <see cref="Text"/>.
 /// Used by every lesson through <see cref="Lesson.Show"/> and <see cref="NotebookDisplay"/>.
 /// </summary>

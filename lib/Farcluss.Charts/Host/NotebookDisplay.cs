@@ -18,9 +18,6 @@ public sealed class NotebookDisplay
     /// <summary>The text shown now.</summary>
     public string Text { get; private set; }
 
-    /// <summary>True when the line goes to a notebook kernel.</summary>
-    public bool InNotebook => _output is NotebookOutput notebook && notebook.InNotebook;
-
     /// <summary>Where lines (and shown values) go when no notebook kernel is running (every update, one line each).</summary>
     public static Action<string> Fallback { get; set; } = Console.WriteLine;
 

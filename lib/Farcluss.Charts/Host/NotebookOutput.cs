@@ -12,11 +12,11 @@ namespace Farcluss.Charts;
 /// with, so Jupyter (and nbconvert, and the exported page) never apply the updates: the line stays at
 /// its first state. Measured with jupyter_client on the kit's kernelspec: display_data carried one id,
 /// every update_display_data another. Publishing both events with one id, as here, is honoured by
-/// Jupyter, VS Code's Jupyter extension and dotnet-repl (issue 13).
+/// Jupyter, VS Code's Jupyter extension and dotnet-repl.
 /// </para>
 /// <para>
 /// The kernel is reached by reflection, because this library must not reference the notebook host
-/// (lessons outlive a host change: .NET Interactive was deprecated in 2026, issue 23). Outside a
+/// (lessons outlive a host change: .NET Interactive was deprecated in 2026). Outside a
 /// notebook (a test, a console) values and lines go to <see cref="NotebookDisplay.Fallback"/>, the console by default.
 /// </para>
 /// </summary>
@@ -29,9 +29,6 @@ public sealed class NotebookOutput : ILessonOutput
     readonly Dictionary<string, object> _lineContexts = new(); // the cell each line was first shown in
 
     NotebookOutput() { }
-
-    /// <summary>True when a .NET Interactive kernel is running this code.</summary>
-    public bool InNotebook => _kernel?.Current() is not null;
 
     /// <summary>Markdown cells show themselves in a notebook: nothing to do.</summary>
     public void Text(string markdown) { }
