@@ -54,7 +54,7 @@ Lesson.Show(Farcluss.Charts.Lesson.Setup());
 lessonPage.Text("""
 ## Theory
 
-`L = L_s + λ_u L_u + λ_c L_con`, with λ_u = 1 and λ_c = 0.1, both ramped up by `exp(−5(1 − t/T_r)²)` over the first
+`L = L_s + λ_u L_u + λ_c L_con`, with λ_u = 1 in the paper (0.5 at the workshop preset, chosen on validation: docs/METHOD.md) and λ_c = 0.1, both ramped up by `exp(−5(1 − t/T_r)²)` over the first
 T_r = 10% of the steps. The student sees the labeled batch and the strong unlabeled batch in one forward pass; the
 teacher (EMA) is the reported model. Every row of the ladder is a `MethodSettings` value:
 """);
