@@ -182,6 +182,12 @@ number you read here comes from the committed file, not from the text.
   smaller than the rows' spread over seeds (the ± and the error bars) has no measurable effect at this preset. At the
   previous preset rebalancing lowered the rarest three (`git show 24b04ec:results/ablation.md`): up-weighting the tail
   helps when the teacher is right about the tail often enough, and trains its mistakes in when it is not.
+- **Where a part showed nothing, said plainly.** In `results/ablation.json` the contrast term (farcluss against
+  rebalance, the same settings without it) changes mIoU by less than the seeds' spread, and no committed search row
+  shows it helping; settings where it might (fewer labels, more classes per canvas) are not measured yet. Uncertainty
+  weighting added to fuzzy targets alone (weight against fuzzy) is also within the spread, but taking it out of
+  FARCLUSS (farcluss-no-weight against farcluss) costs more than the spread: it helps together with rebalancing.
+  Both comparisons are among the printed lines above.
 
 Lessons 02–06 showed each part's mechanism on one trained teacher over a few hundred steps; this table, over whole runs
 and seeds, is where a part's value is measured.
