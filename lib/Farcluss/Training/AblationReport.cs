@@ -118,13 +118,15 @@ public sealed record AblationReport
             var pairs = runs.Where(r => r.Variant == baseline && farcluss.ContainsKey(r.Seed)).OrderBy(r => r.Seed)
                 .Select(r => (r.Seed, Miou: miou(farcluss[r.Seed]) - miou(r), Rarest: rarest(farcluss[r.Seed]) - rarest(r))).ToList();
             if (pairs.Count == 0) continue;
-            string Signed(double v) => (v >= 0 ? "+" : "") + Percent(v);
             sb.AppendLine().Append($"FARCLUSS − {baseline}: {Signed(pairs.Average(p => p.Miou))} mIoU, ")
               .Append($"{Signed(pairs.Average(p => p.Rarest))} rarest-three IoU (mean over {pairs.Count} seed{(pairs.Count == 1 ? "" : "s")}; ")
               .Append("per seed: " + string.Join(", ", pairs.Select(p => $"{Signed(p.Miou)} (seed {p.Seed})")) + ").");
             sb.AppendLine();
         }
     }
+
+    /// <summary>A difference in %, signed: "+5.5", "-0.4".</summary>
+    internal static string Signed(double v) => (v >= 0 ? "+" : "") + Percent(v);
 
     internal static string Percent(double v) => double.IsNaN(v) ? "–" : (100 * v).ToString("F1", CultureInfo.InvariantCulture);
 

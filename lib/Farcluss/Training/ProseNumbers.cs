@@ -114,9 +114,9 @@ public static class ProseNumbers
             [var v, "rarest-mean"] => AblationReport.Percent(Runs(v).Average(Rarest)),
             [var v, "class", var name] => AblationReport.Percent(Runs(v).Average(r =>
                 (validation ? r.ValidationPerClassIou ?? throw new KitException("no validation per-class IoU", source) : r.PerClassIou)[ClassIndex(report, name, source)])),
-            ["gain", var v, var b] => Signed(Gains(v, b).Average(p => p.Miou)),
-            ["gains", var v, var b] => string.Join(", ", Gains(v, b).Select(p => Signed(p.Miou))),
-            ["rarest-gain", var v, var b] => Signed(Gains(v, b).Average(p => p.Rarest)),
+            ["gain", var v, var b] => AblationReport.Signed(Gains(v, b).Average(p => p.Miou)),
+            ["gains", var v, var b] => string.Join(", ", Gains(v, b).Select(p => AblationReport.Signed(p.Miou))),
+            ["rarest-gain", var v, var b] => AblationReport.Signed(Gains(v, b).Average(p => p.Rarest)),
             ["seeds", var v] => Runs(v).Count.ToString(CultureInfo.InvariantCulture),
             _ => throw new KitException($"unknown quantity '{string.Join(' ', q)}' for a results file", source),
         };
@@ -159,6 +159,4 @@ public static class ProseNumbers
         }
         return all;
     }
-
-    static string Signed(double v) => (v >= 0 ? "+" : "") + AblationReport.Percent(v);
 }
