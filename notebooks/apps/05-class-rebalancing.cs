@@ -151,7 +151,7 @@ A few hundred live steps show the mechanism; whether it helps the tail is measur
 and three seeds (`results/ablation.md`, lesson 07). This cell reads it rather than quoting it, so the lesson and the
 committed results cannot disagree: the rarest-three IoU of ladder row 4 (no rebalancing) against row 5 (rebalancing),
 then every committed comparison that isolates rebalancing (ladder rows 4 → 5, and FARCLUSS against FARCLUSS without it)
-in each ablation under `results/`, with how many reach +0.5 mIoU.
+in each ablation under `results/` and each search row under `results/search/`, with how many reach +0.5 mIoU.
 """);
 
 // ---- code cell 7 ----
@@ -164,7 +164,7 @@ else
     Lesson.Show($"results/ablation.json ({committed!.Preset} preset, {committed.Split} split, {rebalanceRow.Seeds} seeds): rarest-three IoU " +
             $"({string.Join(", ", committed.RarestClasses.Select(c => committed.ClassNames[c]))}) {100 * weightRow.RarestThreeIou:F1}% without rebalancing (weight), " +
             $"{100 * rebalanceRow.RarestThreeIou:F1}% with it (rebalance); mIoU {100 * weightRow.Miou:F1}% → {100 * rebalanceRow.Miou:F1}%");
-// Every pair of committed rows that isolates rebalancing, in every ablation under results/ (PartEvidence), and how many reach +0.5 mIoU.
+// Every pair of committed rows that isolates rebalancing, in every ablation under results/ and search row (PartEvidence), and how many reach +0.5 mIoU.
 Lesson.Show(PartEvidence.Committed(Lesson.RepositoryRoot, "class rebalancing"));
 
 lessonPage.Text("""

@@ -184,8 +184,10 @@ number you read here comes from the committed file, not from the text.
   helps when the teacher is right about the tail often enough, and trains its mistakes in when it is not.
 - **Each part, where it helped and where it did not.** The last cell of this section prints, for each of the four
   parts, every committed comparison that isolates it (the ladder step that adds it, and FARCLUSS against FARCLUSS without
-  it) in every ablation under `results/`: `ablation.json` at today's preset and `ablation-w20.json` at the previous one
-  (width 20, λ_u = 1). A part whose line counts no comparison at +0.5 mIoU or more did not help measurably in any run
+  it) in every ablation under `results/` (`ablation.json` at today's preset, `ablation-w20.json` at the previous one:
+  width 20, λ_u = 1; test split, three seeds) and in every search row that varies the preset (`results/search/`, one
+  seed, validation split: fewer labels, more digits per canvas, a milder imbalance; each row's config is in
+  `results/search/configs/`). A part whose line counts no comparison at +0.5 mIoU or more did not help measurably in any run
   committed here, and the line says so; settings where it might (fewer labels, more classes per canvas) are not
   measured yet. A difference smaller than the rows' spread over seeds (the ± above) is not a measured effect either.
 
@@ -232,7 +234,7 @@ if (Lesson.Needs(ladderRun, File.Exists(metricsPath) ? metricsPath : null))
 }
 
 // ---- code cell 9 ----
-// Each of the four parts, in every ablation committed under results/ (PartEvidence): the pairs of rows that isolate it,
+// Each of the four parts, in every ablation committed under results/ and every search row (PartEvidence): the pairs of rows that isolate it,
 // how many reach +0.5 mIoU, and each difference over the seeds both rows have.
 Lesson.Show(PartEvidence.Committed(Lesson.RepositoryRoot));
 

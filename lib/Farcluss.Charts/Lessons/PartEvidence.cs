@@ -2,10 +2,11 @@ using Farcluss.Training;
 
 namespace Farcluss.Charts;
 
-/// <summary>One FARCLUSS part's effect in one committed results file: two rows that differ by that part, over the seeds both have.</summary>
-/// <param name="MiouGain">Mean over those seeds of (with − without) test mIoU, a fraction (0.005 = +0.5 points).</param>
-/// <param name="RarestThreeGain">The same for the rarest-three IoU.</param>
-public sealed record PartEffect(string Part, string File, string With, string Without, int Seeds, double MiouGain, double RarestThreeGain);
+/// <summary>One FARCLUSS part's effect in one committed results file or search row: two rows that differ by that part, over the seeds both have.</summary>
+/// <param name="Split">The split the gains are measured on: an ablation file's own (test), a search row's validation.</param>
+/// <param name="MiouGain">Mean over those seeds of (with − without) mIoU, a fraction (0.005 = +0.5 points).</param>
+/// <param name="RarestThreeGain">The same for the rarest-three IoU (NaN for a search row, which records no rarest classes).</param>
+public sealed record PartEffect(string Part, string File, string With, string Without, int Seeds, string Split, double MiouGain, double RarestThreeGain);
 
 /// <summary>
 /// Where each of FARCLUSS's four parts measurably helps in the committed runs (issue 21: "each of fuzzy, weighting,
@@ -39,7 +40,35 @@ public static class PartEvidence
                     .Join(report.Runs.Where(r => r.Variant == without), r => r.Seed, r => r.Seed, (a, b) => (Miou: a.Miou - b.Miou, Rare: a.RarestThreeIou - b.RarestThreeIou))
                     .ToList();
                 if (paired.Count > 0)
-                    effects.Add(new PartEffect(part, file, with, without, paired.Count, paired.Average(p => p.Miou), paired.Average(p => p.Rare)));
+                    effects.Add(new PartEffect(part, file, with, without, paired.Count, report.Split, paired.Average(p => p.Miou), paired.Average(p => p.Rare)));
+            }
+        return effects;
+    }
+
+    /// <summary>
+    /// The pairs in the search rows under <paramref name="searchFolder"/> (results/search/&lt;row&gt;/&lt;variant&gt;-s&lt;seed&gt;/metrics.jsonl,
+    /// each row one documented variant of the preset with its config in results/search/configs/): the teacher's final
+    /// validation mIoU, the split the search chooses on.
+    /// </summary>
+    public static IReadOnlyList<PartEffect> SearchEffects(string searchFolder)
+    {
+        var effects = new List<PartEffect>();
+        if (!Directory.Exists(searchFolder)) return effects;
+        var rows = Directory.GetDirectories(searchFolder).OrderBy(d => d, StringComparer.Ordinal).ToList();
+        foreach (var (part, with, without) in Pairs)
+            foreach (var row in rows)
+            {
+                double? Final(string variant, int seed)
+                {
+                    var path = Path.Combine(row, $"{variant}-s{seed}", "metrics.jsonl");
+                    if (!File.Exists(path)) return null;
+                    var validation = RunCurves.Read(path).ValidationMiou;
+                    return validation.Length > 0 ? validation[^1] : null;
+                }
+                var paired = Enumerable.Range(0, 10).Select(seed => (A: Final(with, seed), B: Final(without, seed)))
+                    .Where(p => p.A is not null && p.B is not null).Select(p => p.A!.Value - p.B!.Value).ToList();
+                if (paired.Count > 0)
+                    effects.Add(new PartEffect(part, row, with, without, paired.Count, "validation", paired.Average(), double.NaN));
             }
         return effects;
     }
@@ -47,7 +76,7 @@ public static class PartEvidence
     /// <summary>
     /// One paragraph per part: how many of its committed comparisons reach +0.5 mIoU, then each comparison, e.g.
     /// "prototype contrast: +0.5 mIoU or more in 0 of 1 committed comparisons (it did not help in any run committed here)"
-    /// followed by "  ablation.json, farcluss − rebalance: +0.0 mIoU, rarest three +0.2 (3 seeds)".
+    /// followed by "  ablation.json, farcluss − rebalance: +0.0 test mIoU, rarest three +0.2 (3 seeds)".
     /// </summary>
     public static string Describe(IReadOnlyList<PartEffect> effects, string? relativeTo = null, string? onlyPart = null)
     {
@@ -61,20 +90,23 @@ public static class PartEvidence
                       (helped == 0 ? " (it did not help by that much in any run committed here)" : ""));
             lines.AddRange(mine.Select(e =>
                 $"  {(relativeTo is null ? e.File : Path.GetRelativePath(relativeTo, e.File))}, {e.With} − {e.Without}: " +
-                $"{Points(e.MiouGain)} mIoU, rarest three {Points(e.RarestThreeGain)} ({e.Seeds} seed{(e.Seeds == 1 ? "" : "s")})"));
+                $"{Points(e.MiouGain)} {e.Split} mIoU" + (double.IsNaN(e.RarestThreeGain) ? "" : $", rarest three {Points(e.RarestThreeGain)}") +
+                $" ({e.Seeds} seed{(e.Seeds == 1 ? "" : "s")})"));
         }
         return string.Join("\n", lines);
     }
 
     /// <summary>
     /// What lessons 03–07 print: <see cref="Describe"/> over every ablation committed under results/
-    /// (<see cref="CommittedResults.Ablations"/>), for one part (a name of <see cref="Pairs"/>) or all four.
+    /// (<see cref="CommittedResults.Ablations"/>, test split) and every search row under results/search/ (validation), for
+    /// one part (a name of <see cref="Pairs"/>) or all four.
     /// </summary>
     public static string Committed(string repositoryRoot, string? part = null)
     {
         if (part is not null && Pairs.All(p => p.Part != part))
             throw new ArgumentException($"unknown part '{part}'; known: {string.Join(", ", Pairs.Select(p => p.Part).Distinct())}", nameof(part));
-        return Describe(Effects(CommittedResults.Ablations(repositoryRoot)), repositoryRoot, part);
+        var effects = Effects(CommittedResults.Ablations(repositoryRoot)).Concat(SearchEffects(Path.Combine(repositoryRoot, "results", "search")));
+        return Describe(effects.OrderBy(e => Pairs.Select(p => p.Part).ToList().IndexOf(e.Part)).ToList(), repositoryRoot, part);
     }
 
     /// <summary>A fraction as signed percentage points with one decimal: 0.0123 → "+1.2".</summary>

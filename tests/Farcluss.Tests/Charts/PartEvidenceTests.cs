@@ -34,15 +34,45 @@ public class PartEvidenceTests
         // rebalancing is higher: 40.0 − 41.5 = −1.5, rarest 5 − 2 = +3.0. Contrast: 45.2 − 45.0 = +0.2 and 40 − 40 = 0.
         Assert.Equal(string.Join("\n",
             "fuzzy targets: +0.5 mIoU or more in 1 of 1 committed comparison",
-            "  A.json, fuzzy − hard: +2.5 mIoU, rarest three -0.5 (2 seeds)",
+            "  A.json, fuzzy − hard: +2.5 test mIoU, rarest three -0.5 (2 seeds)",
             "entropy weighting: +0.5 mIoU or more in 1 of 1 committed comparison",
-            "  A.json, weight − fuzzy: +0.5 mIoU, rarest three +0.0 (1 seed)",
+            "  A.json, weight − fuzzy: +0.5 test mIoU, rarest three +0.0 (1 seed)",
             "class rebalancing: +0.5 mIoU or more in 1 of 2 committed comparisons",
-            "  A.json, rebalance − weight: +1.5 mIoU, rarest three +9.0 (1 seed)",
-            "  B.json, farcluss − farcluss-no-rebalance: -1.5 mIoU, rarest three +3.0 (1 seed)",
+            "  A.json, rebalance − weight: +1.5 test mIoU, rarest three +9.0 (1 seed)",
+            "  B.json, farcluss − farcluss-no-rebalance: -1.5 test mIoU, rarest three +3.0 (1 seed)",
             "prototype contrast: +0.5 mIoU or more in 0 of 2 committed comparisons (it did not help by that much in any run committed here)",
-            "  A.json, farcluss − rebalance: +0.2 mIoU, rarest three +5.0 (1 seed)",
-            "  B.json, farcluss − rebalance: +0.0 mIoU, rarest three +0.0 (1 seed)"), text);
+            "  A.json, farcluss − rebalance: +0.2 test mIoU, rarest three +5.0 (1 seed)",
+            "  B.json, farcluss − rebalance: +0.0 test mIoU, rarest three +0.0 (1 seed)"), text);
+    }
+
+    [Fact]
+    public void A_search_row_pairs_its_runs_by_seed_on_the_final_validation_mIoU()
+    {
+        var search = Directory.CreateTempSubdirectory("farcluss-parts-");
+        try
+        {
+            void Run(string row, string run, params double[] validation)
+            {
+                var folder = Directory.CreateDirectory(Path.Combine(search.FullName, row, run)).FullName;
+                File.WriteAllLines(Path.Combine(folder, "metrics.jsonl"), validation.Select((v, i) =>
+                    $"{{\"kind\":\"eval\",\"eval\":{{\"split\":\"validation\",\"model\":\"teacher\",\"step\":{600 * (i + 1)},\"mean_io_u\":{v},\"per_class_io_u\":[{v}]}}}}"));
+            }
+            Run("r1-fewer-labels", "rebalance-s0", 0.30, 0.40);
+            Run("r1-fewer-labels", "farcluss-s0", 0.31, 0.412);
+            Run("r1-fewer-labels", "farcluss-s1", 0.50);               // no rebalance-s1: not paired
+            Run("r2-other", "farcluss-no-fuzzy-s0", 0.45);
+            Run("r2-other", "farcluss-s0", 0.448);
+
+            // The last validation value counts: 41.2 − 40.0 = +1.2 (not 31 − 30); r2: 44.8 − 45.0 = −0.2.
+            var effects = PartEvidence.SearchEffects(search.FullName);
+            Assert.Equal(string.Join("\n",
+                "fuzzy targets: +0.5 mIoU or more in 0 of 1 committed comparison (it did not help by that much in any run committed here)",
+                "  r2-other, farcluss − farcluss-no-fuzzy: -0.2 validation mIoU (1 seed)"), PartEvidence.Describe(effects, search.FullName, "fuzzy targets"));
+            Assert.Equal(string.Join("\n",
+                "prototype contrast: +0.5 mIoU or more in 1 of 1 committed comparison",
+                "  r1-fewer-labels, farcluss − rebalance: +1.2 validation mIoU (1 seed)"), PartEvidence.Describe(effects, search.FullName, "prototype contrast"));
+        }
+        finally { search.Delete(recursive: true); }
     }
 
     [Fact]
