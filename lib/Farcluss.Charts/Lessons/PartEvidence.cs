@@ -54,29 +54,34 @@ public static class PartEvidence
     {
         var effects = new List<PartEffect>();
         if (!Directory.Exists(searchFolder)) return effects;
-        var rows = Directory.GetDirectories(searchFolder).OrderBy(d => d, StringComparer.Ordinal).ToList();
-        foreach (var (part, with, without) in Pairs)
-            foreach (var row in rows)
+        foreach (var row in Directory.GetDirectories(searchFolder).OrderBy(d => d, StringComparer.Ordinal))
+        {
+            // Final validation mIoU of each run folder <variant>-s<seed> that has one, by (variant, seed).
+            var finals = new Dictionary<(string Variant, int Seed), double>();
+            foreach (var run in Directory.GetDirectories(row))
             {
-                double? Final(string variant, int seed)
-                {
-                    var path = Path.Combine(row, $"{variant}-s{seed}", "metrics.jsonl");
-                    if (!File.Exists(path)) return null;
-                    var validation = RunCurves.Read(path).ValidationMiou;
-                    return validation.Length > 0 ? validation[^1] : null;
-                }
-                var paired = Enumerable.Range(0, 10).Select(seed => (A: Final(with, seed), B: Final(without, seed)))
-                    .Where(p => p.A is not null && p.B is not null).Select(p => p.A!.Value - p.B!.Value).ToList();
+                var name = System.Text.RegularExpressions.Regex.Match(Path.GetFileName(run), @"^(?<variant>.+)-s(?<seed>\d+)$");
+                var metrics = Path.Combine(run, "metrics.jsonl");
+                if (!name.Success || !File.Exists(metrics)) continue;
+                var validation = RunCurves.Read(metrics).ValidationMiou;
+                if (validation.Length > 0) finals[(name.Groups["variant"].Value, int.Parse(name.Groups["seed"].Value))] = validation[^1];
+            }
+            foreach (var (part, with, without) in Pairs)
+            {
+                var paired = finals.Where(f => f.Key.Variant == with && finals.ContainsKey((without, f.Key.Seed)))
+                    .Select(f => f.Value - finals[(without, f.Key.Seed)]).ToList();
                 if (paired.Count > 0)
                     effects.Add(new PartEffect(part, row, with, without, paired.Count, "validation", paired.Average(), double.NaN));
             }
+        }
         return effects;
     }
 
     /// <summary>
     /// One paragraph per part: how many of its committed comparisons reach +0.5 mIoU, then each comparison, e.g.
-    /// "prototype contrast: +0.5 mIoU or more in 0 of 1 committed comparisons (it did not help in any run committed here)"
-    /// followed by "  ablation.json, farcluss − rebalance: +0.0 test mIoU, rarest three +0.2 (3 seeds)".
+    /// "prototype contrast: +0.5 mIoU or more in 0 of 1 committed comparison (it did not help by that much in any run committed here)"
+    /// followed by "  results/ablation.json, farcluss − rebalance: +0.0 test mIoU, rarest three +0.2 (3 seeds)". Parts come in
+    /// <see cref="Pairs"/> order, each part's comparisons in the order of <paramref name="effects"/>.
     /// </summary>
     public static string Describe(IReadOnlyList<PartEffect> effects, string? relativeTo = null, string? onlyPart = null)
     {

@@ -54,8 +54,8 @@ public class PartEvidenceTests
             void Run(string row, string run, params double[] validation)
             {
                 var folder = Directory.CreateDirectory(Path.Combine(search.FullName, row, run)).FullName;
-                File.WriteAllLines(Path.Combine(folder, "metrics.jsonl"), validation.Select((v, i) =>
-                    $"{{\"kind\":\"eval\",\"eval\":{{\"split\":\"validation\",\"model\":\"teacher\",\"step\":{600 * (i + 1)},\"mean_io_u\":{v},\"per_class_io_u\":[{v}]}}}}"));
+                File.WriteAllLines(Path.Combine(folder, "metrics.jsonl"), validation.Select((v, i) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{{\"kind\":\"eval\",\"eval\":{{\"split\":\"validation\",\"model\":\"teacher\",\"step\":{600 * (i + 1)},\"mean_io_u\":{v},\"per_class_io_u\":[{v}]}}}}")));
             }
             Run("r1-fewer-labels", "rebalance-s0", 0.30, 0.40);
             Run("r1-fewer-labels", "farcluss-s0", 0.31, 0.412);
