@@ -95,7 +95,7 @@ public static class PartEvidence
                       (helped == 0 ? " (it did not help by that much in any run committed here)" : ""));
             lines.AddRange(mine.Select(e =>
                 $"  {(relativeTo is null ? e.File : Path.GetRelativePath(relativeTo, e.File))}, {e.With} − {e.Without}: " +
-                $"{Points(e.MiouGain)} {e.Split} mIoU" + (double.IsNaN(e.RarestThreeGain) ? "" : $", rarest three {Points(e.RarestThreeGain)}") +
+                $"{AblationReport.Signed(e.MiouGain)} {e.Split} mIoU" + (double.IsNaN(e.RarestThreeGain) ? "" : $", rarest three {AblationReport.Signed(e.RarestThreeGain)}") +
                 $" ({e.Seeds} seed{(e.Seeds == 1 ? "" : "s")})"));
         }
         return string.Join("\n", lines);
@@ -113,7 +113,4 @@ public static class PartEvidence
         var effects = Effects(CommittedResults.Ablations(repositoryRoot)).Concat(SearchEffects(Path.Combine(repositoryRoot, "results", "search")));
         return Describe(effects.OrderBy(e => Pairs.Select(p => p.Part).ToList().IndexOf(e.Part)).ToList(), repositoryRoot, part);
     }
-
-    /// <summary>A fraction as signed percentage points with one decimal: 0.0123 → "+1.2".</summary>
-    static string Points(double fraction) => (100 * fraction).ToString("+0.0;-0.0;+0.0", System.Globalization.CultureInfo.InvariantCulture);
 }
