@@ -160,7 +160,7 @@ if (Lesson.Needs(trainRun, afterZ))
 lessonPage.Text("""
 ## Does it help? What the committed runs say
 
-The live comparison above is a few hundred steps from one teacher: it shows the mechanism, not the part's value. That is
+The live training above is a few hundred steps from one teacher: it shows the mechanism, not the part's value. That is
 measured over whole runs and three seeds, in the ablations committed under `results/` (lesson 07 charts them), and in the
 search rows that vary the preset (`results/search/`, one seed, validation split): the ladder's last step (`farcluss` against `rebalance`, the same settings without the contrastive term);
 FARCLUSS without contrast *is* the rebalance row, so it has no leave-one-out row of its own.
