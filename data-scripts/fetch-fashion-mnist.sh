@@ -2,7 +2,7 @@
 # Fetches Fashion-MNIST as the four IDX files the kit's MNIST reader takes, into ${FARCLUSS_DATA:-<repo>/data}/fashion-mnist/:
 # a second, harder 28×28 dataset of 10 classes (t-shirt/top, trouser, pullover, dress, coat, sandal, shirt, sneaker,
 # bag, ankle boot) for the M2NIST-LT recipe. Use it with `--config configs/fashion-mnist.json` (data.root names the
-# folder; any folder holding the four IDX files works the same way). results/fashion/ holds its runs.
+# folder; any folder holding the four IDX files works the same way). results/fashion-mnist.md holds its runs.
 #
 # Fashion-MNIST: Han Xiao, Kashif Rasul, Roland Vollgraf (Zalando Research), arXiv 1708.07747, MIT licence.
 #

@@ -162,6 +162,21 @@ if (arms.Count == compareKs.Length + 1)
 }
 
 lessonPage.Text("""
+## Does it help? What the committed runs say
+
+The live comparison above is a few hundred steps from one teacher: it shows the mechanism, not the part's value. That is
+measured over whole runs and three seeds, in the ablations committed under `results/` (lesson 07 charts them), and in the
+search rows that vary the preset (`results/search/`, one seed, validation split): the ladder step that adds fuzzy targets (`fuzzy` against `hard`: K = 3 and no threshold against K = 1 with τ = 0.95) and
+FARCLUSS against FARCLUSS without them (`farcluss-no-fuzzy`, K = 1).
+The cell reads every committed comparison from the files and says on its first line how many reach +0.5 mIoU (the
+kit's bar for "helps"); where none does, it says so. Read the rarest three beside mIoU.
+""");
+
+// ---- code cell 8 ----
+// Every committed ablation under results/ and search row under results/search/, read now (PartEvidence): each pair of rows that isolates this part.
+Lesson.Show(PartEvidence.Committed(Lesson.RepositoryRoot, "fuzzy targets"));
+
+lessonPage.Text("""
 ## Summary
 
 - `FuzzyPseudoLabels.Compute(teacherProbs, K)` keeps each pixel's K most likely classes, renormalised; K = 1 is the hard label.

@@ -166,6 +166,21 @@ if (Lesson.Needs(armsRun, results.Count == 2 ? results : null))
         }).ToList()));
 
 lessonPage.Text("""
+## Does it help? What the committed runs say
+
+The live comparison above is a few hundred steps from one teacher: it shows the mechanism, not the part's value. That is
+measured over whole runs and three seeds, in the ablations committed under `results/` (lesson 07 charts them), and in the
+search rows that vary the preset (`results/search/`, one seed, validation split): the ladder step that adds the weight (`weight` against `fuzzy`) and FARCLUSS against FARCLUSS
+without it (`farcluss-no-weight`, w = 1).
+The cell reads every committed comparison from the files and says on its first line how many reach +0.5 mIoU (the
+kit's bar for "helps"); where none does, it says so. Read the rarest three beside mIoU.
+""");
+
+// ---- code cell 9 ----
+// Every committed ablation under results/ and search row under results/search/, read now (PartEvidence): each pair of rows that isolates this part.
+Lesson.Show(PartEvidence.Committed(Lesson.RepositoryRoot, "entropy weighting"));
+
+lessonPage.Text("""
 ## Summary
 
 - `UncertaintyWeight.Compute(teacherProbs, γ)` gives every pixel a weight in [0, 1] from the teacher's normalised entropy.

@@ -158,6 +158,21 @@ if (Lesson.Needs(trainRun, afterZ))
 }
 
 lessonPage.Text("""
+## Does it help? What the committed runs say
+
+The live training above is a few hundred steps from one teacher: it shows the mechanism, not the part's value. That is
+measured over whole runs and three seeds, in the ablations committed under `results/` (lesson 07 charts them), and in the
+search rows that vary the preset (`results/search/`, one seed, validation split): the ladder's last step (`farcluss` against `rebalance`, the same settings without the contrastive term);
+FARCLUSS without contrast *is* the rebalance row, so it has no leave-one-out row of its own.
+The cell reads every committed comparison from the files and says on its first line how many reach +0.5 mIoU (the
+kit's bar for "helps"); where none does, it says so. Read the rarest three beside mIoU.
+""");
+
+// ---- code cell 8 ----
+// Every committed ablation under results/ and search row under results/search/, read now (PartEvidence): each pair of rows that isolates this part.
+Lesson.Show(PartEvidence.Committed(Lesson.RepositoryRoot, "prototype contrast"));
+
+lessonPage.Text("""
 ## Summary
 
 - `ProjectionHead`, `PrototypeMemory`, `BalancedAnchors` and `PrototypeContrast.Loss` make the term; the memory holds C × D numbers.

@@ -171,7 +171,7 @@ number you read here comes from the committed file, not from the text.
   below).
 - **A weak teacher hurts more.** Without the warm-up the teacher's targets count from step 1, while the teacher still
   confuses digits: in the search that chose the preset (`results/search/README.md`, row r10 against r11, and rows
-  r4–r7 at the previous preset) the semi-supervised variants then ended below supervised training. The preset's warm-up
+  r4–r7 at an earlier preset) the semi-supervised variants then ended below supervised training. The preset's warm-up
   (the first third of the steps supervised) is there so that the teacher is worth listening to before it is listened to.
 - **The evidence, per class.** The chart below reads a committed run's own log (`results/ablation-runs/`): per true
   class, how often the teacher's pseudo-label was right on the unlabeled canvases (against their hidden masks, which no
@@ -179,15 +179,17 @@ number you read here comes from the committed file, not from the text.
   is one whose errors are trained in harder; the rarest digits are where that happens.
 - **Which part carries the gain.** Climbing the ladder (hard → fuzzy → weight → rebalance → farcluss), each printed
   comparison is one part added; the leave-one-out rows take one part out of FARCLUSS. A part whose difference is
-  smaller than the rows' spread over seeds (the ± and the error bars) has no measurable effect at this preset. At the
-  previous preset rebalancing lowered the rarest three (`git show 24b04ec:results/ablation.md`): up-weighting the tail
+  smaller than the rows' spread over seeds (the ± and the error bars) has no measurable effect at this preset. At an
+  earlier preset (96×96, 1200 steps) rebalancing lowered the rarest three (`git show 24b04ec:results/ablation.md`): up-weighting the tail
   helps when the teacher is right about the tail often enough, and trains its mistakes in when it is not.
-- **Where a part showed nothing, said plainly.** In `results/ablation.json` the contrast term (farcluss against
-  rebalance, the same settings without it) changes mIoU by less than the seeds' spread, and no committed search row
-  shows it helping; settings where it might (fewer labels, more classes per canvas) are not measured yet. Uncertainty
-  weighting added to fuzzy targets alone (weight against fuzzy) is also within the spread, but taking it out of
-  FARCLUSS (farcluss-no-weight against farcluss) costs more than the spread: it helps together with rebalancing.
-  Both comparisons are among the printed lines above.
+- **Each part, where it helped and where it did not.** The last cell of this section prints, for each of the four
+  parts, every committed comparison that isolates it (the ladder step that adds it, and FARCLUSS against FARCLUSS without
+  it) in every ablation under `results/` (`ablation.json` at today's preset, `ablation-w20.json` at the previous one:
+  width 20, λ_u = 1; test split, three seeds) and in every search row that varies the preset (`results/search/`, one
+  seed, validation split: fewer labels, more digits per canvas, a milder imbalance; each row's config is in
+  `results/search/configs/`). A part whose line counts no comparison at +0.5 mIoU or more did not help measurably in any run
+  committed here, and the line says so; settings where it might (fewer labels, more classes per canvas) are not
+  measured yet. A difference smaller than the rows' spread over seeds (the ± above) is not a measured effect either.
 
 Lessons 02–06 showed each part's mechanism on one trained teacher over a few hundred steps; this table, over whole runs
 and seeds, is where a part's value is measured.
@@ -231,6 +233,11 @@ if (Lesson.Needs(ladderRun, File.Exists(metricsPath) ? metricsPath : null))
     Lesson.Show(LessonCharts.PseudoLabelEvidence("The teacher's pseudo-labels per true class, and the weight r_c rebalancing gave each class", evidence, data.ClassNames));
 }
 
+// ---- code cell 9 ----
+// Each of the four parts, in every ablation committed under results/ and every search row (PartEvidence): the pairs of rows that isolate it,
+// how many reach +0.5 mIoU, and each difference over the seeds both rows have.
+Lesson.Show(PartEvidence.Committed(Lesson.RepositoryRoot));
+
 lessonPage.Text("""
 ## Two regimes on the same data: a short schedule from scratch, and the workshop preset
 
@@ -245,7 +252,7 @@ pixel's pseudo-label names the right digit).
   climbing after supervised has stopped.
 """);
 
-// ---- code cell 9 ----
+// ---- code cell 10 ----
 RunCurves[] RegimeRuns(params string[] folder) => new[] { "supervised", "hard", "farcluss" }
     .Select(v => Path.Combine(new[] { Lesson.RepositoryRoot }.Concat(folder).Append($"{v}-s0").Append("metrics.jsonl").ToArray()))
     .Where(File.Exists).Select(path => RunCurves.Read(path)).ToArray();
@@ -283,7 +290,7 @@ weights w (§2), the class frequencies f updated and the pixel class weights ρ 
 the prototype memory updated on its own line) and the total.
 """);
 
-// ---- code cell 10 ----
+// ---- code cell 11 ----
 var trainerLines = File.ReadAllLines(Path.Combine(Lesson.RepositoryRoot, "lib", "Farcluss", "Training", "Trainer.cs"));
 int stepStart = Array.FindIndex(trainerLines, l => l.Contains("public void TrainStep()"));
 int stepEnd = Array.FindIndex(trainerLines, stepStart, l => l == "    }");
@@ -296,7 +303,7 @@ and student are a FARCLUSS trainer's after a few steps without warm-up, the batc
 strong view (CutMix included).
 """);
 
-// ---- code cell 11 ----
+// ---- code cell 12 ----
 var stepConfig = Lesson.Config with { Steps = Lesson.Pick(40, 6), Method = Lesson.Config.Method with { WarmupFraction = 0 } };
 var stepData = TrainingData.Load(stepConfig.Data);
 var stepTrainer = new Trainer(stepConfig, stepData);

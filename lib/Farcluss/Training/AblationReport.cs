@@ -125,8 +125,13 @@ public sealed record AblationReport
         }
     }
 
-    /// <summary>A difference in %, signed: "+5.5", "-0.4".</summary>
-    internal static string Signed(double v) => (v >= 0 ? "+" : "") + Percent(v);
+    /// <summary>A fraction as signed percentage points, one decimal: 0.052 → "+5.2"; a change that rounds to zero is "+0.0", never "-0.0".</summary>
+    public static string Signed(double v)
+    {
+        var text = Percent(v);
+        if (text == "-0.0") text = "0.0";
+        return text.StartsWith('-') || text == "–" ? text : "+" + text;
+    }
 
     internal static string Percent(double v) => double.IsNaN(v) ? "–" : (100 * v).ToString("F1", CultureInfo.InvariantCulture);
 

@@ -33,6 +33,17 @@ public class AblationReportTests
     }
 }
 
+public class SignedPointsTests
+{
+    [Theory]
+    [InlineData(0.052, "+5.2")]
+    [InlineData(-0.004, "-0.4")]
+    [InlineData(-0.0004, "+0.0")] // rounds to zero: no "-0.0"
+    [InlineData(0.0, "+0.0")]
+    [InlineData(double.NaN, "–")]
+    public void A_fraction_prints_as_signed_points(double fraction, string expected) => Assert.Equal(expected, AblationReport.Signed(fraction));
+}
+
 /// <summary>Issue 14, class 3: which runs may merge into a results file.</summary>
 public class AblationMergeTests
 {

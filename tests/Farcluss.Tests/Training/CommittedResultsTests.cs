@@ -25,13 +25,25 @@ public class CommittedResultsTests
     public void The_committed_ablation_was_made_at_the_preset_it_names_with_every_row_and_three_seeds()
     {
         var report = AblationReport.FromJson(File.ReadAllText(Results("ablation.json")), Results("ablation.json"));
-        // results/ablation.json is the ablation of the preset until 2026-12: width 20 (its file predates recorded
-        // configs, so the width is not compared) and λ_u = 1; today's preset halves λ_u (search row r34).
-        var november = Presets.Workshop with { Method = Presets.Workshop.Method with { UnsupervisedWeight = 1.0 } };
         var today = new AblationReport
-            { Command = "", Preset = "workshop", ClassNames = [], RarestClasses = [], Split = "test", Config = november };
+            { Command = "", Preset = "workshop", ClassNames = [], RarestClasses = [], Split = "test", Config = Presets.Workshop };
         Assert.Empty(AblationReport.MergeDifferences(report, today));
         foreach (var variant in Variants.AblationNames)
             Assert.Equal([0, 1, 2], report.Runs.Where(r => r.Variant == variant).Select(r => r.Seed).Order());
+    }
+
+    [Fact]
+    public void The_previous_presets_ablation_keeps_its_table_and_its_settings()
+    {
+        // results/ablation-w20.json: the preset until 2026-12 (width 20, λ_u = 1; issue 21 moved to width 16, λ_u 0.5).
+        // Its file predates recorded configs, so only the method settings are compared.
+        var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Results("ablation-w20.json"))));
+        Assert.Contains($"Made from `ablation-w20.json`, SHA-256 `{sha}`.", File.ReadAllText(Results("ablation-w20.md")));
+        var report = AblationReport.FromJson(File.ReadAllText(Results("ablation-w20.json")), Results("ablation-w20.json"));
+        var november = Presets.Workshop with { Method = Presets.Workshop.Method with { UnsupervisedWeight = 1.0 } };
+        var previous = new AblationReport
+            { Command = "", Preset = "workshop", ClassNames = [], RarestClasses = [], Split = "test", Config = november };
+        Assert.Empty(AblationReport.MergeDifferences(report, previous));
+        Assert.Equal(27, report.Runs.Count);
     }
 }
