@@ -52,7 +52,7 @@ The method, with every equation and every choice the kit makes where the paper i
 [docs/METHOD.md](../docs/METHOD.md); the words the lessons use (labeled, unlabeled, weak and strong view, teacher,
 student, …) are in the [glossary](../README.md#glossary).
 
-**Time:** about 10 seconds with the workshop preset on a 2-core CPU (measured 7 s in Jupyter, [README](README.md)). Worked answers to the exercises: [solutions/00-setup-data-solutions.ipynb](solutions/00-setup-data-solutions.ipynb).
+**Time:** about 20 seconds with the workshop preset on a 2-core CPU (measured 21 s in Jupyter, [README](README.md)). Worked answers to the exercises: [solutions/00-setup-data-solutions.ipynb](solutions/00-setup-data-solutions.ipynb).
 """);
 
 // ---- code cell 1 ----

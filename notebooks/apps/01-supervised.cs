@@ -38,7 +38,7 @@ lessonPage.Text("""
 - the supervised loss and how the one `Trainer` runs it (`Variants.Supervised`);
 - mIoU from one confusion matrix, and per-class IoU: which classes suffer when only a small share of the canvases is labeled (the preset's `LabeledFraction`).
 
-**Time:** about 2 minutes with the workshop preset on a 2-core CPU with the main job's runs (`./farcluss compare`) on disk (measured 106 s in Jupyter, [README](README.md)). Without them it trains both runs live on a shorter schedule (1200 steps each, about two and a half minutes together on a 2-core CPU; the gap per class is then smaller): run `./farcluss compare` before class for the preset's full 3600 steps. Worked answers to the exercises: [solutions/01-supervised-solutions.ipynb](solutions/01-supervised-solutions.ipynb).
+**Time:** about 3 minutes with the workshop preset on a 2-core CPU with the main job's runs (`./farcluss compare`) on disk (measured 168 s in Jupyter, [README](README.md)). Without them it trains both runs live on a shorter schedule (1200 steps each; the whole lesson then measured 107 s; the gap per class is smaller): run `./farcluss compare` before class for the preset's full 3600 steps. Worked answers to the exercises: [solutions/01-supervised-solutions.ipynb](solutions/01-supervised-solutions.ipynb).
 """);
 
 // ---- code cell 1 ----

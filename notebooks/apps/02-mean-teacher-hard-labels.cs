@@ -38,7 +38,7 @@ lessonPage.Text("""
 - hard pseudo-labels with a confidence threshold (FixMatch-style, `Variants.Hard`): K = 1, `w = 1[max p ≥ 0.95]`;
 - what a 0.95 threshold throws away: by class (the rare digits) and by region (the thin edges of digits).
 
-**Time:** under a minute with the workshop preset on a 2-core CPU with the main job's runs (`./farcluss compare`) on disk (measured 31 s in Jupyter, [README](README.md)). Without them it first trains a 400-step teacher live (seconds), and its live comparison starts from that weaker teacher. Worked answers to the exercises: [solutions/02-mean-teacher-hard-labels-solutions.ipynb](solutions/02-mean-teacher-hard-labels-solutions.ipynb).
+**Time:** about a minute with the workshop preset on a 2-core CPU with the main job's runs (`./farcluss compare`) on disk (measured 57 s in Jupyter, [README](README.md)). Without them it first trains a 400-step teacher live (the whole lesson then measured 68 s), and its live comparison starts from that weaker teacher. Worked answers to the exercises: [solutions/02-mean-teacher-hard-labels-solutions.ipynb](solutions/02-mean-teacher-hard-labels-solutions.ipynb).
 """);
 
 // ---- code cell 1 ----

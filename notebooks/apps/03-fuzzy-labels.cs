@@ -38,7 +38,7 @@ lessonPage.Text("""
 - what the targets look like for a real, uncertain pixel with K = 1, 2, 3 and C;
 - how K changes training (K = 1 is the hard pseudo-label).
 
-**Time:** under a minute with the workshop preset on a 2-core CPU with the main job's runs (`./farcluss compare`) on disk (measured 42 s in Jupyter, [README](README.md)). Without them it first trains a 400-step teacher live (seconds), and its live comparison starts from that weaker teacher. Worked answers to the exercises: [solutions/03-fuzzy-labels-solutions.ipynb](solutions/03-fuzzy-labels-solutions.ipynb).
+**Time:** about a minute with the workshop preset on a 2-core CPU with the main job's runs (`./farcluss compare`) on disk (measured 57 s in Jupyter, [README](README.md)). Without them it first trains a 400-step teacher live (seconds), and its live comparison starts from that weaker teacher. Worked answers to the exercises: [solutions/03-fuzzy-labels-solutions.ipynb](solutions/03-fuzzy-labels-solutions.ipynb).
 """);
 
 // ---- code cell 1 ----

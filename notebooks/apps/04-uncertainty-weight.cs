@@ -38,7 +38,7 @@ lessonPage.Text("""
 - where the teacher is uncertain, as entropy heatmaps over real canvases;
 - whether the weight is a good confidence: pseudo-label accuracy against the weight.
 
-**Time:** under a minute with the workshop preset on a 2-core CPU with the main job's runs (`./farcluss compare`) on disk (measured 44 s in Jupyter, [README](README.md)). Without them it first trains a 400-step teacher live (seconds), and its live comparison starts from that weaker teacher. Worked answers to the exercises: [solutions/04-uncertainty-weight-solutions.ipynb](solutions/04-uncertainty-weight-solutions.ipynb).
+**Time:** about a minute with the workshop preset on a 2-core CPU with the main job's runs (`./farcluss compare`) on disk (measured 56 s in Jupyter, [README](README.md)). Without them it first trains a 400-step teacher live (seconds), and its live comparison starts from that weaker teacher. Worked answers to the exercises: [solutions/04-uncertainty-weight-solutions.ipynb](solutions/04-uncertainty-weight-solutions.ipynb).
 """);
 
 // ---- code cell 1 ----

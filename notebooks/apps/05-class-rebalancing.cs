@@ -38,7 +38,7 @@ lessonPage.Text("""
 - how the frequencies f_c and weights r_c move during training;
 - per-class IoU with and without rebalancing, and what the exponent β does.
 
-**Time:** under a minute with the workshop preset on a 2-core CPU with the main job's runs (`./farcluss compare`) on disk (measured 36 s in Jupyter, [README](README.md)). Without them it first trains a 400-step teacher live (seconds), and its live comparison starts from that weaker teacher. Worked answers to the exercises: [solutions/05-class-rebalancing-solutions.ipynb](solutions/05-class-rebalancing-solutions.ipynb).
+**Time:** about a minute with the workshop preset on a 2-core CPU with the main job's runs (`./farcluss compare`) on disk (measured 54 s in Jupyter, [README](README.md)). Without them it first trains a 400-step teacher live (seconds), and its live comparison starts from that weaker teacher. Worked answers to the exercises: [solutions/05-class-rebalancing-solutions.ipynb](solutions/05-class-rebalancing-solutions.ipynb).
 """);
 
 // ---- code cell 1 ----

@@ -38,7 +38,7 @@ lessonPage.Text("""
 - how the decoder's features arrange themselves by class, before and after training (PCA to 2-D);
 - the prototypes' similarity matrix, and what the term costs next to a ReCo-style pairwise term.
 
-**Time:** under a minute with the workshop preset on a 2-core CPU with the main job's runs (`./farcluss compare`) on disk (measured 25 s in Jupyter, [README](README.md)). Without them it first trains a 400-step teacher live (seconds), and its live comparison starts from that weaker teacher. Worked answers to the exercises: [solutions/06-prototype-contrast-solutions.ipynb](solutions/06-prototype-contrast-solutions.ipynb).
+**Time:** under a minute with the workshop preset on a 2-core CPU with the main job's runs (`./farcluss compare`) on disk (measured 41 s in Jupyter, [README](README.md)). Without them it first trains a 400-step teacher live (seconds), and its live comparison starts from that weaker teacher. Worked answers to the exercises: [solutions/06-prototype-contrast-solutions.ipynb](solutions/06-prototype-contrast-solutions.ipynb).
 """);
 
 // ---- code cell 1 ----

@@ -39,7 +39,7 @@ lessonPage.Text("""
   leave-one-out rows, each one setting of the same trainer (`Variants`);
 - how to read a short live run against the committed full results.
 
-**Time:** under a minute with the workshop preset on a 2-core CPU (measured 39 s in Jupyter, [README](README.md)). Worked answers to the exercises: [solutions/07-ablation-solutions.ipynb](solutions/07-ablation-solutions.ipynb).
+**Time:** about a minute with the workshop preset on a 2-core CPU (measured 66 s in Jupyter, [README](README.md)). Worked answers to the exercises: [solutions/07-ablation-solutions.ipynb](solutions/07-ablation-solutions.ipynb).
 """);
 
 // ---- code cell 1 ----

@@ -38,7 +38,7 @@ lessonPage.Text("""
 - why the prototype term is "lightweight": its arithmetic next to a ReCo-style pairwise term;
 - how to read a benchmark on a shared machine (ratios, interleaved runs, medians).
 
-**Time:** about 10 seconds with the workshop preset on a 2-core CPU (measured 10 s in Jupyter, [README](README.md)). Worked answers to the exercises: [solutions/08-cost-solutions.ipynb](solutions/08-cost-solutions.ipynb).
+**Time:** about 15 seconds with the workshop preset on a 2-core CPU (measured 15 s in Jupyter, [README](README.md)). Worked answers to the exercises: [solutions/08-cost-solutions.ipynb](solutions/08-cost-solutions.ipynb).
 """);
 
 // ---- code cell 1 ----

@@ -43,7 +43,7 @@ lessonPage.Text("""
 - ImageNet weights: reading torchvision's `.pth` in C#, safely, and how `PretrainedBackbone` maps it into the ResNet by name;
 - the full-scale recipe: DeepLabV3+ with a ResNet-101 backbone, the presets `gpu-voc`, `gpu-voc-blended` and `gpu-cityscapes`, and the CUDA switch ([docs/full-scale.md](../docs/full-scale.md)).
 
-**Time:** about 10 seconds with the workshop preset on a 2-core CPU (measured 10 s in Jupyter, [README](README.md)). Worked answers to the exercises: [solutions/09-own-data-full-scale-solutions.ipynb](solutions/09-own-data-full-scale-solutions.ipynb).
+**Time:** about 20 seconds with the workshop preset on a 2-core CPU (measured 18 s in Jupyter, [README](README.md)). Worked answers to the exercises: [solutions/09-own-data-full-scale-solutions.ipynb](solutions/09-own-data-full-scale-solutions.ipynb).
 """);
 
 // ---- code cell 1 ----
