@@ -141,7 +141,8 @@ lessonPage.Text("""
 ## Summary
 
 - `ModelFactory.Create(ModelSettings)` builds the compact DeepLabV3+; `Trainer` with `Variants.Supervised` trains it on `L_s` alone.
-- mIoU comes from one confusion matrix; per-class IoU shows that the rare digits lose most when labels are scarce.
+- mIoU comes from one confusion matrix; per-class IoU shows which digits lose most when labels are scarce (compare the two bars digit by digit),
+  and that the rarest digits can stay poor even with every label.
 - The gap between the preset's few labels and all labels is the room semi-supervised learning has; whether a method wins any of it back is measured, not assumed (lesson 07).
 
 ## Exercises

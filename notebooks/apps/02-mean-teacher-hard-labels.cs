@@ -67,7 +67,8 @@ Two views of every image, as [docs/METHOD.md](../docs/METHOD.md) defines them (a
 - **Pseudo-labels.** The teacher sees the weak view of an unlabeled canvas, `p = softmax(f_ξ(A_w(x_u)))`;
   the hard pseudo-label is `argmax_c p_c`.
 - **Threshold.** A pixel counts only when `max_c p_c ≥ τ` (τ = 0.95): `L_u = Σ_i 1[max p_i ≥ τ] · CE(onehot(argmax p_i), s_i) / N_valid`.
-- The unsupervised weight ramps up: `λ_u · exp(−5(1 − t/T_r)²)` over the first T_r = 10% of the steps.
+- The unsupervised weight ramps up: `λ_u · exp(−5(1 − t/T_r)²)`, with t counted from the end of the supervised warm-up
+  and T_r = 10% of the steps after it.
 
 Re-derive the EMA decay by hand:
 """);
@@ -119,7 +120,7 @@ if (Lesson.Needs(teacherRun, discards))
 lessonPage.Text("""
 ### As pictures
 
-Canvas, hidden truth, the teacher's confidence `max_c p_c`, and the pseudo-label where it survives τ = 0.95 (blank where discarded; a panel titled "none" is all blank: a weak teacher, as the smoke preset's, is never that confident).
+Canvas, hidden truth, the teacher's confidence `max_c p_c`, and the pseudo-label where it survives τ = 0.95 (blank where discarded; a panel whose title ends in "none" is all blank: a weak teacher, as the smoke preset's, is never that confident).
 """);
 
 // ---- code cell 7 ----
@@ -145,8 +146,9 @@ lessonPage.Text("""
 `Variants.Hard` is FARCLUSS with K = 1, the threshold weight, no rebalancing and no contrast: one trainer, other settings.
 Both arms below start from the teacher above and train the same number of steps: one more supervised steps only (the
 "without"), one adds hard pseudo-labels on the unlabeled canvases. So the difference is the pseudo-labels', not a
-longer or shorter training. Change `threshold` and rerun: the share of unlabeled pixel weight kept (`WeightKept`) and the
-pseudo-label accuracy move together.
+longer or shorter training. Change `threshold` and rerun: a lower τ keeps more of the unlabeled pixel weight (`WeightKept`), and the lines
+printed above show that the pixels it adds are more often wrong; the foreground pseudo-label accuracy is measured on every
+pixel's argmax, kept or not.
 
 **A quick demo, not a measurement.** A few hundred steps from an already trained teacher show the mechanism (what is
 kept, how right it is), not whether hard pseudo-labels help: one seed, and both arms stay close to the teacher they

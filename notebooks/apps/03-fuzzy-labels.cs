@@ -80,6 +80,7 @@ strong view (lesson 02: jitter, blur, CutMix); its target comes from the teacher
 """);
 
 // ---- code cell 4 ----
+#nullable enable // this cell writes nullable types (T?); a cell is compiled without a nullable context otherwise
 var config = Lesson.Config;
 var data = TrainingData.Load(config.Data);
 var teacherRun = "the teacher of “Targets for a real pixel”";
@@ -165,8 +166,8 @@ lessonPage.Text("""
 ## Does it help? What the committed runs say
 
 The live comparison above is a few hundred steps from one teacher: it shows the mechanism, not the part's value. That is
-measured over whole runs and three seeds, in the ablations committed under `results/` (lesson 07 charts them), and in the
-search rows that vary the preset (`results/search/`, one seed, validation split): the ladder step that adds fuzzy targets (`fuzzy` against `hard`: K = 3 and no threshold against K = 1 with τ = 0.95) and
+measured over whole runs and three seeds, in the ablations committed under `results/` (lesson 07 charts them), and in any search row under `results/search/` that isolates the part (one seed,
+validation split; `ablation.json` is today's preset, `ablation-w20.json` the previous one: width 20, λ_u = 1):  the ladder step that adds fuzzy targets (`fuzzy` against `hard`: K = 3 and no threshold against K = 1 with τ = 0.95) and
 FARCLUSS against FARCLUSS without them (`farcluss-no-fuzzy`, K = 1).
 The cell reads every committed comparison from the files and says on its first line how many reach +0.5 mIoU (the
 kit's bar for "helps"); where none does, it says so. Read the rarest three beside mIoU.

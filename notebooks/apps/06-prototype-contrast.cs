@@ -73,8 +73,8 @@ lessonPage.Text("""
 ## Features before training
 
 A FARCLUSS trainer started from the shared trained teacher of lessons 02–06 (the first line below says where it comes
-from): its decoder has learned the digits, but its projection head is new and random. Sample class-balanced pixels of
-validation canvases and project their embeddings z to 2-D with PCA.
+from): its decoder has learned the digits, but its projection head is new and random. Sample pixels of validation canvases, as class-balanced as they allow (every pixel of a rare digit is taken and
+background fills the rest), and project their embeddings z to 2-D with PCA.
 """);
 
 // ---- code cell 4 ----
@@ -98,6 +98,7 @@ lessonPage.Text("""
 """);
 
 // ---- code cell 5 ----
+#nullable enable // this cell writes nullable types (T?); a cell is compiled without a nullable context otherwise
 var trainRun = "the training of “Train, then look again”";
 var result = trainer is null ? null : Lesson.Try(trainRun, () =>
 {
@@ -115,8 +116,8 @@ if (Lesson.Needs(teacherRun, trainer) && result is not null)
 lessonPage.Text("""
 ## The prototype similarity matrix
 
-`μ_c·μ_k` for every pair of classes with a prototype (blank: a class not seen with confidence yet). Contrast pushes the
-off-diagonal down; digits that look alike (3/5/8, 4/9) stay closest.
+`μ_c·μ_k` for every pair of classes with a prototype (blank: a class not seen with confidence yet). Contrast pushes the off-diagonal down; the darkest off-diagonal cells are the pairs of classes whose prototypes are
+still closest, often digits that look alike.
 """);
 
 // ---- code cell 6 ----
@@ -161,8 +162,8 @@ lessonPage.Text("""
 ## Does it help? What the committed runs say
 
 The live training above is a few hundred steps from one teacher: it shows the mechanism, not the part's value. That is
-measured over whole runs and three seeds, in the ablations committed under `results/` (lesson 07 charts them), and in the
-search rows that vary the preset (`results/search/`, one seed, validation split): the ladder's last step (`farcluss` against `rebalance`, the same settings without the contrastive term);
+measured over whole runs and three seeds, in the ablations committed under `results/` (lesson 07 charts them), and in any search row under `results/search/` that isolates the part (one seed,
+validation split; `ablation.json` is today's preset, `ablation-w20.json` the previous one: width 20, λ_u = 1):  the ladder's last step (`farcluss` against `rebalance`, the same settings without the contrastive term);
 FARCLUSS without contrast *is* the rebalance row, so it has no leave-one-out row of its own.
 The cell reads every committed comparison from the files and says on its first line how many reach +0.5 mIoU (the
 kit's bar for "helps"); where none does, it says so. Read the rarest three beside mIoU.

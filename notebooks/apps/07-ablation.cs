@@ -54,8 +54,8 @@ Lesson.Show(Farcluss.Charts.Lesson.Setup());
 lessonPage.Text("""
 ## Theory
 
-`L = L_s + λ_u L_u + λ_c L_con`, with λ_u = 1 in the paper (0.5 at the workshop preset, chosen on validation: docs/METHOD.md) and λ_c = 0.1, both ramped up by `exp(−5(1 − t/T_r)²)` over the first
-T_r = 10% of the steps. The student sees the labeled batch and the strong unlabeled batch in one forward pass; the
+`L = L_s + λ_u L_u + λ_c L_con`, with λ_u = 1 in the paper (0.5 at the workshop preset, chosen on validation: docs/METHOD.md) and λ_c = 0.1, both ramped up by `exp(−5(1 − t/T_r)²)` from the end of the
+supervised warm-up, over T_r = 10% of the steps after it. The student sees the labeled batch and the strong unlabeled batch in one forward pass; the
 teacher (EMA) is the reported model. Every row of the ladder is a `MethodSettings` value:
 """);
 
@@ -83,8 +83,8 @@ preset, three seeds each, `results/ablation.json`), and those are where the ladd
 chart prints both. Change `variants`, `steps` or `seeds` and rerun.
 
 The workshop preset trains on labeled data only for the first third of the steps (`WarmupFraction = 1/3`, a [kit]
-setting): a teacher's early mistakes, trained in from step 1, cost the semi-supervised variants dearly at the previous
-preset (`results/search/README.md`). Every row inherits it, so in 80 live steps the teacher's targets count only for
+setting): a teacher's early mistakes, trained in from step 1, cost the semi-supervised variants dearly in the search
+without a warm-up (`results/search/README.md`, rows r4, r10 and r12). Every row inherits it, so in 80 live steps the teacher's targets count only for
 the last two thirds. Exercise 4 switches it off.
 """);
 
@@ -118,7 +118,7 @@ if (report is not null)
     var live = AblationSummary.Rows(report);
     Lesson.Show($"live, {steps} steps per row, {seeds.Length} seed(s), test mIoU: " + string.Join("; ", live.Select(r => $"{r.Variant} {100 * r.Miou:F1}%")) + "\n" +
             CommittedResults.Describe(committedAblation, variants));
-    Lesson.Show(LessonCharts.LiveBesideCommitted($"The ladder: a {steps}-step live run beside the committed runs", $"live: {steps} steps per row, {seeds.Length} seed(s)",
+    Lesson.Show(LessonCharts.LiveBesideCommitted($"The ladder: a live run of {steps} steps per row beside the committed runs", $"live: {steps} steps per row, {seeds.Length} seed(s)",
         live.Select(r => new LiveArm(r.Variant, r.Miou, r.Variant)).ToList(), committedAblation));
 }
 
@@ -131,6 +131,8 @@ lessonPage.Text("""
 
 `./farcluss ablate --seeds 0,1,2` writes `results/ablation.json` and `results/ablation.md` (with the command that made them):
 the ladder rows and the leave-one-out rows (FARCLUSS without each part), three seeds each, with the workshop preset.
+The cell charts every committed result file: `ablation.json` is today's preset, `ablation-w20.json` the previous one
+(width 20, λ_u = 1), `fashion-mnist.json` today's preset on Fashion-MNIST (supervised, hard and FARCLUSS only).
 The search that chose the preset (every regime tried, on the validation split) is in `results/search/README.md`.
 """);
 
@@ -159,9 +161,9 @@ The cell below prints its rows from `results/ablation.json`, and the comparisons
 number you read here comes from the committed file, not from the text.
 
 - **Where it helped.** Compare FARCLUSS with supervised training in the printed lines: the difference in mIoU and in the
-  rarest three digits, and on how many seeds FARCLUSS was higher. The search that chose the preset shows when a gain
-  appears: supervised training saturates early in the schedule, and FARCLUSS keeps learning after its warm-up
-  (`results/search/README.md`, rows r10–r11). With scarce labels and a long schedule the unlabeled canvases carry
+  rarest three digits, and on how many seeds FARCLUSS was higher. The search shows when a gain appears (`results/search/README.md`, rows r10–r11, at the
+  previous preset), and the two-regime chart at the end of this lesson shows it at today's preset: supervised training
+  saturates early in the schedule, and FARCLUSS keeps learning after its warm-up. With scarce labels and a long schedule the unlabeled canvases carry
   information the few labeled ones do not.
 - **Where it can hurt: hard pseudo-labels.** Mean teacher with hard, thresholded pseudo-labels is the row to compare
   with supervised training (printed below). When it scores lower, that is **confirmation bias**: the teacher labels the
@@ -185,9 +187,8 @@ number you read here comes from the committed file, not from the text.
 - **Each part, where it helped and where it did not.** The last cell of this section prints, for each of the four
   parts, every committed comparison that isolates it (the ladder step that adds it, and FARCLUSS against FARCLUSS without
   it) in every ablation under `results/` (`ablation.json` at today's preset, `ablation-w20.json` at the previous one:
-  width 20, λ_u = 1; test split, three seeds) and in every search row that varies the preset (`results/search/`, one
-  seed, validation split: fewer labels, more digits per canvas, a milder imbalance; each row's config is in
-  `results/search/configs/`). A part whose line counts no comparison at +0.5 mIoU or more did not help measurably in any run
+  width 20, λ_u = 1; test split, three seeds) and in every search row that isolates it (`results/search/`, one seed, validation
+  split; each row's config is in `results/search/configs/`). A part whose line counts no comparison at +0.5 mIoU or more did not help measurably in any run
   committed here, and the line says so; settings where it might (fewer labels, more classes per canvas) are not
   measured yet. A difference smaller than the rows' spread over seeds (the ± above) is not a measured effect either.
 
@@ -241,12 +242,13 @@ Lesson.Show(PartEvidence.Committed(Lesson.RepositoryRoot));
 lessonPage.Text("""
 ## Two regimes on the same data: a short schedule from scratch, and the workshop preset
 
-Same canvases (64×64, 1/32 labeled), same model, seed 0, from committed runs' `metrics.jsonl`: left, the teacher's
+Same canvases (64×64, 1/32 labeled), seed 0, from committed runs' `metrics.jsonl` (row r12 used the previous preset's
+width and λ_u: each run's `config.json` has its settings): left, the teacher's
 validation mIoU over training; right, its foreground pseudo-label accuracy on the unlabeled canvases (how often a digit
 pixel's pseudo-label names the right digit).
 - **Short schedule, no warm-up** (`results/search/` row r12, 1200 steps): the teacher's targets count from step 1, while
   the teacher is still weak. Its foreground pseudo-labels are often wrong, the student learns those mistakes, and both
-  semi-supervised variants end *below* supervised training (the lines under the charts print by how much): confirmation bias.
+  semi-supervised variants end *below* supervised training (the lines under the charts print each run's final validation and test mIoU): confirmation bias.
 - **The workshop preset** (3600 steps, the first third supervised): supervised training saturates early, the
   semi-supervised phase starts from a teacher that is right more often (the right-hand chart), and FARCLUSS keeps
   climbing after supervised has stopped.

@@ -82,6 +82,7 @@ var costs = Lesson.Try("the measurement of “Time per step and per term”", ()
 if (costs is null) progress.Update("measuring: stopped");
 else
 {
+    progress.Update($"measured {variants.Length} variants: done");
     var byName = costs.ToDictionary(c => c.Variant);
     Lesson.Show(string.Join("\n", costs.Select(c => $"{c.Variant,-14} {c.MsPerStep,7:F1} ms/step")) +
         $"\nfarcluss / hard step: {byName["farcluss"].MsPerStep / byName["hard"].MsPerStep:F2}; " +
@@ -107,7 +108,8 @@ Lesson.Show(benchFiles.Count == 0 ? "No committed benchmark yet: run ./farcluss 
 lessonPage.Text("""
 ## Summary
 
-- The student's forward and backward passes dominate a step; the teacher's forward pass is the price of pseudo-labels.
+- The student's forward and backward passes dominate a step; pseudo-labels cost the teacher's forward pass and the
+  student's larger batch (forward and backward over the unlabeled canvases too).
 - The prototype term is a small share of a FARCLUSS step; a ReCo-style pairwise term costs many times more for the same role.
 - On a shared machine compare interleaved medians and ratios, never single absolute times.
 

@@ -391,6 +391,7 @@ the whole file, about 130 lines):
 """);
 
 // ---- code cell 16 ----
+#nullable enable // this cell writes nullable types (T?); a cell is compiled without a nullable context otherwise
 // Flattens a config's JSON to "section.key = value" lines, so two presets can be compared line by line.
 IEnumerable<string> Flat(System.Text.Json.Nodes.JsonNode? node, string path) => node switch
 {

@@ -41,12 +41,12 @@ public static partial class CommittedResults
         var b = rows.FirstOrDefault(r => r.Variant == baseline);
         if (a is null || b is null) return $"{variant} − {baseline}: results/ablation.json lacks {(a is null ? variant : baseline)}";
         var perSeed = report.Runs.Where(r => r.Variant == variant)
-            .Join(report.Runs.Where(r => r.Variant == baseline), r => r.Seed, r => r.Seed, (x, y) => (x.Seed, Gain: 100 * (x.Miou - y.Miou)))
+            .Join(report.Runs.Where(r => r.Variant == baseline), r => r.Seed, r => r.Seed, (x, y) => (x.Seed, Gain: x.Miou - y.Miou))
             .OrderBy(p => p.Seed).ToList();
         int above = perSeed.Count(p => p.Gain > 0);
-        return $"{variant} − {baseline}: mIoU {100 * (a.Miou - b.Miou):+0.0;-0.0} points ({100 * a.Miou:F1} against {100 * b.Miou:F1}" +
-               (perSeed.Count > 1 ? $"; per seed {string.Join(", ", perSeed.Select(p => p.Gain.ToString("+0.0;-0.0")))}, higher on {above} of {perSeed.Count}" : "") +
-               $"), rarest three {100 * (a.RarestThreeIou - b.RarestThreeIou):+0.0;-0.0} ({100 * a.RarestThreeIou:F1} against {100 * b.RarestThreeIou:F1})";
+        return $"{variant} − {baseline}: mIoU {AblationReport.Signed(a.Miou - b.Miou)} points ({100 * a.Miou:F1} against {100 * b.Miou:F1}" +
+               (perSeed.Count > 1 ? $"; per seed {string.Join(", ", perSeed.Select(p => AblationReport.Signed(p.Gain)))}, higher on {above} of {perSeed.Count}" : "") +
+               $"), rarest three {AblationReport.Signed(a.RarestThreeIou - b.RarestThreeIou)} ({100 * a.RarestThreeIou:F1} against {100 * b.RarestThreeIou:F1})";
     }
 }
 
