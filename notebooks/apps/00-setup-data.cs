@@ -43,8 +43,8 @@ Every lesson runs with the **workshop** preset (minutes on a 2-core CPU). With t
 
 **Before class (the instructor, once).** Run the main job from the repository: `./farcluss compare`. It trains the
 supervised baseline, hard pseudo-labels and FARCLUSS at the workshop preset and keeps each run in
-`runs/workshop/<variant>-s0/` (its `config.json`, `checkpoint.bin` and `metrics.jsonl`). Lesson 01 shows the supervised run, and lessons 02–07 start
-their live experiments from its trained teacher, and say so in one line with the run's date and settings;
+`runs/workshop/<variant>-s0/` (its `config.json`, `checkpoint.bin` and `metrics.jsonl`). Lesson 01 shows the supervised run, and lessons 02–06 start their live experiments from its trained teacher, and say so in one line with the run's date and settings;
+lesson 07 trains its short live ladder from scratch;
 without it (or if it was made with other settings) they train a short teacher live instead and say why. How long it
 takes is in [notebooks/README.md](README.md#before-class).
 

@@ -53,8 +53,8 @@ Lesson.Show(Farcluss.Charts.Lesson.Setup());
 lessonPage.Text("""
 ## Theory
 
-The supervised loss is the cross-entropy of the student's prediction on the **weak view** of a labeled batch (a random
-scale, crop and flip, applied alike to the image and its mask; lesson 02 adds the strong view, and
+The supervised loss is the cross-entropy of the student's prediction on the **weak view** of a labeled batch (a random scale and crop, applied alike to the image and its mask, with a horizontal flip only where the preset's
+`augment.flip_horizontal` turns it on, which the digit presets do not; lesson 02 adds the strong view, and
 [docs/METHOD.md](../docs/METHOD.md) and the [glossary](../README.md#glossary) define both):
 `L_s = −(1/N) Σ_i log softmax(f_θ(A_w(x_l)))_i,y_i` over the N pixels whose label is not 255.
 

@@ -55,7 +55,8 @@ lessonPage.Text("""
 
 Two views of every image, as [docs/METHOD.md](../docs/METHOD.md) defines them (and the [glossary](../README.md#glossary)):
 
-- The **weak view** `A_w`: random scale, crop and horizontal flip, the *same* geometry applied to the image and its mask.
+- The **weak view** `A_w`: random scale and crop (plus a horizontal flip where `augment.flip_horizontal` is on; the digit
+  presets leave it off: a mirrored digit is not that digit), the *same* geometry applied to the image and its mask.
   Labeled canvases are trained on their weak view, and the teacher labels the weak view of an unlabeled canvas.
 - The **strong view** `A_s`: the weak view, then photometric jitter (brightness, contrast), grayscale and blur, and
   **CutMix**: a random box of one unlabeled canvas is pasted into another. The same boxes are pasted into the teacher's

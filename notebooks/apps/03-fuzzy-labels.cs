@@ -167,7 +167,7 @@ lessonPage.Text("""
 
 The live comparison above is a few hundred steps from one teacher: it shows the mechanism, not the part's value. That is
 measured over whole runs and three seeds, in the ablations committed under `results/` (lesson 07 charts them), and in any search row under `results/search/` that isolates the part (one seed,
-validation split; `ablation.json` is today's preset, `ablation-w20.json` the previous one: width 20, λ_u = 1):  the ladder step that adds fuzzy targets (`fuzzy` against `hard`: K = 3 and no threshold against K = 1 with τ = 0.95) and
+validation split; `ablation.json` is today's preset, `ablation-w20.json` the previous one: width 20, λ_u = 1): the ladder step that adds fuzzy targets (`fuzzy` against `hard`: K = 3 and no threshold against K = 1 with τ = 0.95) and
 FARCLUSS against FARCLUSS without them (`farcluss-no-fuzzy`, K = 1).
 The cell reads every committed comparison from the files and says on its first line how many reach +0.5 mIoU (the
 kit's bar for "helps"); where none does, it says so. Read the rarest three beside mIoU.

@@ -154,8 +154,8 @@ Lesson.Show($"{committed.Count} committed result file(s); rows in ladder order (
 lessonPage.Text("""
 ## Where semi-supervision helped, and where it hurt
 
-The committed ablation above is the kit's measurement at the workshop preset (`results/ablation.md` has the command
-that made it, and each run's `config.json` under `results/ablation-runs/` its settings; the first third of the steps
+The committed ablation above is the kit's measurement at the workshop preset (`results/ablation.md` has the command that made it,
+written as `results/ablation-w16` and renamed once every row had three seeds: `results/README.md`; and each run's `config.json` under `results/ablation-runs/` its settings; the first third of the steps
 is supervised).
 The cell below prints its rows from `results/ablation.json`, and the comparisons this reading refers to, so every
 number you read here comes from the committed file, not from the text.
@@ -168,9 +168,9 @@ number you read here comes from the committed file, not from the text.
 - **Where it can hurt: hard pseudo-labels.** Mean teacher with hard, thresholded pseudo-labels is the row to compare
   with supervised training (printed below). When it scores lower, that is **confirmation bias**: the teacher labels the
   unlabeled canvases, the student learns those labels, and the teacher is an average of the student, so a confident
-  mistake comes back as a target and is never corrected. A 0.95 threshold does not stop it: it keeps the teacher's
-  confident mistakes, and the committed runs log how often the foreground pseudo-labels were right (the evidence chart
-  below).
+  mistake comes back as a target and is never corrected. A 0.95 threshold does not stop it: it keeps the teacher's confident mistakes (lesson 02 shows what it keeps and how
+  often that is wrong), and the committed hard run logs how often its teacher's foreground pseudo-labels were right
+  (right-hand panel of the workshop-preset chart at the end of this lesson).
 - **A weak teacher hurts more.** Without the warm-up the teacher's targets count from step 1, while the teacher still
   confuses digits: in the search that chose the preset (`results/search/README.md`, row r10 against r11, and rows
   r4–r7 at an earlier preset) the semi-supervised variants then ended below supervised training. The preset's warm-up
@@ -189,8 +189,8 @@ number you read here comes from the committed file, not from the text.
   it) in every ablation under `results/` (`ablation.json` at today's preset, `ablation-w20.json` at the previous one:
   width 20, λ_u = 1; test split, three seeds) and in every search row that isolates it (`results/search/`, one seed, validation
   split; each row's config is in `results/search/configs/`). A part whose line counts no comparison at +0.5 mIoU or more did not help measurably in any run
-  committed here, and the line says so; settings where it might (fewer labels, more classes per canvas) are not
-  measured yet. A difference smaller than the rows' spread over seeds (the ± above) is not a measured effect either.
+  committed here, and the line says so; search rows that try other settings (fewer labels, more digits per
+  canvas) appear in the same lines once they are committed; a setting with no row there is not measured. A difference smaller than the rows' spread over seeds (the ± above) is not a measured effect either.
 
 Lessons 02–06 showed each part's mechanism on one trained teacher over a few hundred steps; this table, over whole runs
 and seeds, is where a part's value is measured.

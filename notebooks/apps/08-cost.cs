@@ -108,7 +108,7 @@ Lesson.Show(benchFiles.Count == 0 ? "No committed benchmark yet: run ./farcluss 
 lessonPage.Text("""
 ## Summary
 
-- The student's forward and backward passes dominate a step; pseudo-labels cost the teacher's forward pass and the
+- In the supervised, hard and FARCLUSS steps the student's forward and backward passes dominate; pseudo-labels cost the teacher's forward pass and the
   student's larger batch (forward and backward over the unlabeled canvases too).
 - The prototype term is a small share of a FARCLUSS step; a ReCo-style pairwise term costs many times more for the same role.
 - On a shared machine compare interleaved medians and ratios, never single absolute times.
