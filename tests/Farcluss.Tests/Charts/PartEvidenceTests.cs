@@ -1,5 +1,4 @@
 using Farcluss.Charts;
-using Farcluss.Config;
 using Farcluss.Training;
 
 namespace Farcluss.Tests.Charts;
@@ -7,11 +6,7 @@ namespace Farcluss.Tests.Charts;
 /// <summary>Lesson 07's "where each part helps" lines (issue 21), against differences computed by hand.</summary>
 public class PartEvidenceTests
 {
-    static AblationRun Run(string variant, int seed, double miou, double rarest) => new()
-    {
-        Variant = variant, Settings = Variants.Get(variant), Seed = seed, Miou = miou, PerClassIou = [miou, miou],
-        StudentMiou = miou, RarestThreeIou = rarest, MsPerStep = 10, Steps = 100,
-    };
+    static AblationRun Run(string variant, int seed, double miou, double rarest) => Training.AblationReportTests.Run(variant, seed, miou, rarest);
 
     static AblationReport Report(params AblationRun[] runs) => new()
         { Command = "test", Preset = "workshop", ClassNames = ["background", "0"], RarestClasses = [1], Runs = runs.ToList() };

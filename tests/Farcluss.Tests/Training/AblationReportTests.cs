@@ -6,7 +6,8 @@ namespace Farcluss.Tests.Training;
 /// <summary>The gain lines of the results table (compare and ablate print them), against hand arithmetic.</summary>
 public class AblationReportTests
 {
-    static AblationRun Run(string variant, int seed, double miou, double rarest) => new()
+    /// <summary>A run with the given test mIoU and rarest-three IoU (also used by PartEvidenceTests).</summary>
+    internal static AblationRun Run(string variant, int seed, double miou, double rarest) => new()
     {
         Variant = variant, Settings = Variants.Get(variant), Seed = seed, Miou = miou, PerClassIou = [miou, miou],
         StudentMiou = miou, RarestThreeIou = rarest, MsPerStep = 10, Steps = 100,
